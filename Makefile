@@ -1,0 +1,71 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# xmpp-tools: plain make over pkg-config. `make SANITIZE=1` for ASan+UBSan.
+
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
+
+PKGS = libstrophe openssl expat popt inih jansson
+CFLAGS ?= -O2 -g
+CFLAGS += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Icommon \
+	$(shell pkg-config --cflags $(PKGS))
+LDLIBS = $(shell pkg-config --libs $(PKGS)) -lreadline -lresolv
+ifeq ($(SANITIZE),1)
+CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer \
+	-fno-sanitize-recover=undefined
+LDFLAGS += -fsanitize=address,undefined
+endif
+
+TOOLS = xmpp-send
+BINS = $(TOOLS:%=cmd/%)
+LIBOBJ = common/diag.o common/options.o common/account.o common/jid.o \
+	common/dns.o common/tls.o common/sasl.o common/session.o common/iq.o \
+	common/text.o common/reader.o common/output.o
+UNITS = tests/unit/sasl tests/unit/reader tests/unit/output tests/unit/text \
+	tests/unit/account tests/unit/jid
+MAN1 = $(TOOLS:%=man/%.1)
+MAN = $(MAN1) man/xmpp-tools.7 man/xmpp-tools.conf.5
+
+all: $(BINS) $(UNITS)
+
+common/libxt.a: $(LIBOBJ)
+	$(AR) rcs $@ $(LIBOBJ)
+
+$(LIBOBJ): common/xt.h
+cmd/%: cmd/%.c common/libxt.a common/xt.h
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< common/libxt.a $(LDLIBS)
+tests/unit/%: tests/unit/%.c tests/unit/tap.h common/libxt.a common/xt.h
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< common/libxt.a $(LDLIBS)
+
+check: all
+	scripts/install-deps --test --quiet
+	prove -j2 tests/
+
+lint: all
+	mandoc -Tlint -Wwarning $(MAN)
+	prove tests/0002-manpage-options.t
+
+bench: all
+	scripts/bench-send
+
+demo: all
+	scripts/demo
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
+		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man7
+	install -m 755 $(BINS) $(DESTDIR)$(BINDIR)
+	install -m 644 $(MAN1) $(DESTDIR)$(MANDIR)/man1
+	install -m 644 man/xmpp-tools.conf.5 $(DESTDIR)$(MANDIR)/man5
+	install -m 644 man/xmpp-tools.7 $(DESTDIR)$(MANDIR)/man7
+
+uninstall:
+	rm -f $(TOOLS:%=$(DESTDIR)$(BINDIR)/%) \
+		$(MAN1:man/%=$(DESTDIR)$(MANDIR)/man1/%) \
+		$(DESTDIR)$(MANDIR)/man5/xmpp-tools.conf.5 \
+		$(DESTDIR)$(MANDIR)/man7/xmpp-tools.7
+
+clean:
+	rm -f $(BINS) $(UNITS) $(LIBOBJ) common/libxt.a
+
+.PHONY: all check lint bench demo install uninstall clean

@@ -1,0 +1,103 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* diag.c: messages on stderr in the one format every tool uses. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "xt.h"
+
+const char *xt_progname = "xmpp-tools";
+int xt_verbose;
+int xt_quiet;
+
+void
+xt_init(const char *argv0)
+{
+	const char *slash = strrchr(argv0, '/');
+
+	xt_progname = slash ? slash + 1 : argv0;
+}
+
+static void
+vmsg(const char *fmt, va_list ap)
+{
+	char buf[4096];
+	int n;
+
+	/* One write per message so lines from several tools in one
+	 * pipeline do not interleave. */
+	n = snprintf(buf, sizeof(buf), "%s: ", xt_progname);
+	vsnprintf(buf + n, sizeof(buf) - n - 1, fmt, ap);
+	strcat(buf, "\n");
+	fputs(buf, stderr);
+	fflush(stderr);
+}
+
+void
+xt_warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (xt_quiet)
+		return;
+	va_start(ap, fmt);
+	vmsg(fmt, ap);
+	va_end(ap);
+}
+
+void
+xt_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg(fmt, ap);
+	va_end(ap);
+}
+
+void
+xt_die(int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg(fmt, ap);
+	va_end(ap);
+	exit(code);
+}
+
+void
+xt_info(int level, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (xt_verbose < level)
+		return;
+	va_start(ap, fmt);
+	vmsg(fmt, ap);
+	va_end(ap);
+}
+
+double
+xt_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+void
+xt_close_stdout(void)
+{
+	if (fflush(stdout) != 0 || ferror(stdout) || fclose(stdout) != 0) {
+		if (errno == EPIPE)
+			exit(XT_IOERR);
+		xt_die(XT_IOERR, "cannot write to standard output: %s",
+		    strerror(errno));
+	}
+}

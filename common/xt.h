@@ -1,0 +1,266 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* xt.h: the shared library of xmpp-tools, one section per source file. */
+#ifndef XT_H
+#define XT_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include <popt.h>
+#include <strophe.h>
+
+#define XT_VERSION "0.1.0"
+
+/* Exit status, the same in every tool (sysexits where one fits). */
+enum {
+	XT_OK = 0,
+	XT_NEGATIVE = 1,	/* error reply, no pong, not delivered */
+	XT_USAGE = 64,
+	XT_DATAERR = 65,
+	XT_UNAVAILABLE = 69,	/* cannot connect, stream error */
+	XT_SOFTWARE = 70,
+	XT_IOERR = 74,
+	XT_TEMPFAIL = 75,	/* timeout */
+	XT_NOPERM = 77,		/* authentication or certificate rejected */
+	XT_CONFIG = 78
+};
+
+/* ---- diag.c: diagnostics on stderr ---- */
+
+extern const char *xt_progname;
+extern int xt_verbose;		/* -v count */
+extern int xt_quiet;		/* -q: no warnings */
+
+/* Set the program name used as prefix of every message. */
+void xt_init(const char *argv0);
+/* "prog: message" on stderr unless --quiet. */
+void xt_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* "prog: message" on stderr, even with --quiet. */
+void xt_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Print an error and exit with code. */
+void xt_die(int code, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3), noreturn));
+/* Progress message when -v was given at least level times. */
+void xt_info(int level, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* Monotonic clock in seconds. */
+double xt_now(void);
+/* Flush and close stdout; exit 74 with a message if that fails. */
+void xt_close_stdout(void);
+
+/* ---- options.c: the connection options every tool shares ---- */
+
+enum xt_tls { XT_TLS_STARTTLS, XT_TLS_DIRECT, XT_TLS_NONE };
+enum xt_format { XT_FMT_XML, XT_FMT_JSON, XT_FMT_TEXT };
+
+/* Every field may come from argv, the environment or the config file.
+ * Strings are NULL when unset; set[] records what argv gave. */
+struct xt_opts {
+	char *jid;
+	char *account;
+	char *config;
+	char *password_file;
+	char *password_fd;	/* string until checked */
+	char *password_command;
+	char *server;		/* HOST[:PORT], IPv6 literal in [] */
+	char *tls;		/* starttls|direct|none */
+	char *cafile;
+	char *capath;
+	int insecure;
+	char *pin;		/* SHA-256 fingerprints, comma separated */
+	char *client_cert;
+	char *client_key;
+	char *resource;
+	char *sasl;		/* force a SASL mechanism */
+	char *timeout;		/* seconds, string until checked */
+	char *output;		/* xml|json|text */
+	int verbose;
+	int quiet;
+	int version;
+
+	/* checked values, filled by xt_opts_finish() */
+	enum xt_tls tls_mode;
+	enum xt_format format;
+	double timeout_s;
+	int pw_fd;
+	char *server_host;	/* without brackets */
+	unsigned short server_port;	/* 0: default for tls_mode */
+	char *password;		/* filled by xt_account_password() */
+};
+
+extern struct xt_opts xt_opt;
+/* The shared popt table; include it with POPT_ARG_INCLUDE_TABLE. */
+extern struct poptOption xt_conn_table[];
+/* Parse argv with a tool's table; exit 64 on a usage error. Returns the
+ * popt context positioned after the options (for poptGetArgs). */
+poptContext xt_parse_args(int argc, const char **argv,
+    const struct poptOption *table, const char *usage_args);
+/* Apply environment and config file, check every value; exit on error.
+ * default_format is the tool's default --output. */
+void xt_opts_finish(enum xt_format default_format);
+/* Parse a decimal number within [min, max]; exit 64 naming opt if not. */
+double xt_parse_number(const char *opt, const char *s, double min,
+    double max);
+
+/* ---- account.c: credentials and the config file ---- */
+
+/* Load the config file into unset fields of o; exit 78 on errors
+ * (unreadable, syntax error, password in a group/world readable file). */
+void xt_config_load(struct xt_opts *o);
+/* Make sure o->password is set when the chosen login needs one,
+ * trying every source in order; exit 78/77 when none works. */
+void xt_account_password(struct xt_opts *o);
+/* Wipe and free the password. */
+void xt_account_forget(struct xt_opts *o);
+
+/* ---- jid.c: JID checks (RFC 7622) ---- */
+
+/* 1 if s is a syntactically valid JID; else 0 and *why says why. */
+int xt_jid_valid(const char *s, const char **why);
+
+/* ---- dns.c: where to connect ---- */
+
+struct xt_target {
+	char host[256];		/* name, as given or from SRV */
+	char addr[64];		/* numeric address */
+	unsigned short port;
+	int direct_tls;		/* from _xmpps-client or --tls=direct */
+};
+
+/* Resolve the list of addresses to try, in order: --server, else SRV
+ * (RFC 6120 3.2.1, XEP-0368), else the domain itself. Returns the count
+ * (malloc'd list in *out) or -1 with a message in err. */
+int xt_resolve(const char *domain, const struct xt_opts *o,
+    struct xt_target **out, char *err, size_t errlen);
+
+/* ---- tls.c: trust and certificates ---- */
+
+/* Avoid parsing the whole CA bundle on every run without changing
+ * what is trusted (see LIBSTROPHE.md); call before the first handshake. */
+void xt_tls_fast_trust(void);
+/* 1 if the lowercase hex SHA-256 fingerprint matches one of the pins. */
+int xt_tls_pin_match(const char *pins, const char *fingerprint);
+/* Check a --pin value; 0 if valid. */
+int xt_tls_pin_valid(const char *pins);
+
+/* ---- sasl.c: SASL mechanisms (RFC 4422, 4616, 5802, 7677) ---- */
+
+struct xt_scram;
+
+/* Pick a mechanism from the offered list (space separated) under our
+ * policy; NULL and a reason in *why if none is acceptable. */
+const char *xt_sasl_choose(const char *offered, const char *forced,
+    int secured, int have_cert, int anonymous, const char **why);
+/* Start SCRAM with hash "SHA-1", "SHA-256" or "SHA-512"; nonce NULL for
+ * a random one (tests pass a fixed one). */
+struct xt_scram *xt_scram_new(const char *hash, const char *user,
+    const char *password, const char *nonce);
+/* The client-first message (owned by s). */
+const char *xt_scram_first(struct xt_scram *s);
+/* Compute the client-final message from the server-first one; NULL and a
+ * reason in *why on a bad challenge. Owned by s. */
+const char *xt_scram_final(struct xt_scram *s, const char *server_first,
+    const char **why);
+/* 0 if the server-final message proves the server knows the password. */
+int xt_scram_verify(struct xt_scram *s, const char *server_final,
+    const char **why);
+void xt_scram_free(struct xt_scram *s);
+/* PLAIN initial response "\0user\0password" (RFC 4616); *len set. */
+char *xt_sasl_plain(const char *authcid, const char *password, size_t *len);
+/* Base64 helpers; results are malloc'd, decode returns NULL if invalid. */
+char *xt_base64_encode(const void *data, size_t len);
+unsigned char *xt_base64_decode(const char *s, size_t *len);
+
+/* ---- session.c: one connection, from DNS to close ---- */
+
+enum xt_phase {
+	XT_PH_DNS, XT_PH_TCP, XT_PH_TLS, XT_PH_SASL, XT_PH_BIND, XT_PH_NPHASES
+};
+
+struct xt_session;
+
+/* A new session for the account in xt_opt. */
+struct xt_session *xt_session_new(void);
+/* Connect and log in; 0 when online, else an exit code (message printed
+ * unless quiet-on-failure is wanted by the caller: see xt_session_error). */
+int xt_session_connect(struct xt_session *s);
+/* Run the event loop until done(arg) returns non-zero, the session fails,
+ * or the deadline passes. Returns 0 or the exit code of the failure. */
+int xt_session_run(struct xt_session *s, int (*done)(void *), void *arg);
+/* Record a failure (the first one wins) and stop the loop. */
+int xt_session_fail(struct xt_session *s, int code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* The message of the recorded failure, or NULL. */
+const char *xt_session_error(const struct xt_session *s);
+/* The exit code of the recorded failure, or 0. */
+int xt_session_status(const struct xt_session *s);
+/* Send a stanza (not consumed). */
+void xt_session_send(struct xt_session *s, xmpp_stanza_t *st);
+/* A fresh unique id for a stanza (owned by s, valid until the next call). */
+const char *xt_session_id(struct xt_session *s);
+/* Set the deadline to seconds from now (0: none). */
+void xt_session_set_deadline(struct xt_session *s, double seconds);
+/* Milliseconds a login phase took, or -1 if it did not run. */
+double xt_session_phase_ms(const struct xt_session *s, enum xt_phase p);
+/* The full JID the server bound, the domain, and the libstrophe objects. */
+const char *xt_session_jid(const struct xt_session *s);
+const char *xt_session_domain(const struct xt_session *s);
+xmpp_conn_t *xt_session_conn(struct xt_session *s);
+xmpp_ctx_t *xt_session_ctx(struct xt_session *s);
+/* Send </stream:stream> and drop the connection without waiting. */
+void xt_session_close(struct xt_session *s);
+void xt_session_free(struct xt_session *s);
+
+/* ---- iq.c: request/response and the delivery barrier ---- */
+
+/* Called with the reply, or NULL on timeout/disconnect. */
+typedef void (*xt_iq_cb)(struct xt_session *s, xmpp_stanza_t *reply,
+    void *arg);
+/* Send iq (an id is set if missing) and call cb once with its reply.
+ * The reply must come from the iq's "to" (or our server/bare JID when
+ * "to" is empty or our own). */
+void xt_iq_send(struct xt_session *s, xmpp_stanza_t *iq, xt_iq_cb cb,
+    void *arg);
+/* Send iq and wait for its reply (caller releases *reply). Returns 0 or
+ * the session's exit code. */
+int xt_iq_request(struct xt_session *s, xmpp_stanza_t *iq,
+    xmpp_stanza_t **reply);
+/* XEP-0199 ping to our server: returns 0 once the server has processed
+ * every stanza sent before it, else an exit code. */
+int xt_barrier(struct xt_session *s);
+/* Condition name of an error stanza ("item-not-found"); NULL if none. */
+const char *xt_error_condition(xmpp_stanza_t *st);
+/* Human-readable text of an error stanza, or NULL. */
+const char *xt_error_text(xmpp_stanza_t *st);
+
+/* ---- text.c: what XML can carry ---- */
+
+/* Replace invalid UTF-8 and characters XML 1.0 forbids by U+FFFD.
+ * Returns a malloc'd string; *replaced gets the count (may be NULL). */
+char *xt_text_sanitize(const char *s, size_t len, size_t *replaced);
+
+/* ---- reader.c: stanzas from a byte stream ---- */
+
+struct xt_reader;
+
+/* Called for each complete top-level element; the stanza is released
+ * after the callback returns (take a reference to keep it). Return
+ * non-zero to stop the reader. */
+typedef int (*xt_stanza_cb)(xmpp_stanza_t *st, void *arg);
+/* A reader that builds stanzas with ctx, keeping xml:lang. */
+struct xt_reader *xt_reader_new(xmpp_ctx_t *ctx, xt_stanza_cb cb, void *arg);
+/* Feed bytes (len 0 with eof=1 at end). 0 on success; on malformed input
+ * -1 with a message naming the line in xt_reader_error(). */
+int xt_reader_feed(struct xt_reader *r, const char *buf, size_t len, int eof);
+const char *xt_reader_error(const struct xt_reader *r);
+void xt_reader_free(struct xt_reader *r);
+
+/* ---- output.c: the three output formats ---- */
+
+/* One stanza as one line of XML: newlines in text as &#10;. malloc'd. */
+char *xt_stanza_xml_line(xmpp_stanza_t *st);
+/* Write one stanza in fmt as one line to f; -1 if the write failed. */
+int xt_write_stanza(FILE *f, enum xt_format fmt, xmpp_stanza_t *st);
+
+#endif
