@@ -229,6 +229,8 @@ int xt_iq_request(struct xt_session *s, xmpp_stanza_t *iq,
 /* XEP-0199 ping to our server: returns 0 once the server has processed
  * every stanza sent before it, else an exit code. */
 int xt_barrier(struct xt_session *s);
+/* Drop the pending requests of a session (before freeing it). */
+void xt_iq_forget(struct xt_session *s);
 /* Condition name of an error stanza ("item-not-found"); NULL if none. */
 const char *xt_error_condition(xmpp_stanza_t *st);
 /* Human-readable text of an error stanza, or NULL. */

@@ -1,0 +1,214 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* iq.c: iq request/response (RFC 6120 8.2.3) and the delivery barrier. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "xt.h"
+
+#define NS_PING "urn:xmpp:ping"
+#define NS_STANZAS "urn:ietf:params:xml:ns:xmpp-stanzas"
+
+struct pending {
+	struct pending *next;
+	struct xt_session *s;
+	xt_iq_cb cb;
+	void *arg;
+	char *id;
+	char *to;		/* NULL: our own account or server */
+};
+
+static struct pending *pendings;
+
+static void
+pending_free(struct pending *p)
+{
+	struct pending **pp;
+
+	for (pp = &pendings; *pp != NULL; pp = &(*pp)->next)
+		if (*pp == p) {
+			*pp = p->next;
+			break;
+		}
+	free(p->id);
+	free(p->to);
+	free(p);
+}
+
+/* Compare JIDs, ignoring case in the domain would need PRECIS; servers
+ * echo what we sent, so byte equality is what they produce. */
+static int
+same_jid(const char *a, const char *b)
+{
+	return a != NULL && b != NULL && strcmp(a, b) == 0;
+}
+
+/* RFC 6120 10.3.3: a reply to a stanza without "to" (or to our bare
+ * JID) comes from the server with no "from", our bare JID or domain. */
+static int
+from_ok(struct pending *p, const char *from)
+{
+	const char *me = xt_session_jid(p->s), *dom = xt_session_domain(p->s);
+	size_t barelen = me ? strcspn(me, "/") : 0;
+
+	if (p->to != NULL && same_jid(from, p->to))
+		return 1;
+	if (p->to != NULL && !(me != NULL && strlen(p->to) == barelen &&
+	    strncmp(p->to, me, barelen) == 0))
+		return 0;
+	return from == NULL || same_jid(from, dom) || same_jid(from, me) ||
+	    (me != NULL && strlen(from) == barelen &&
+	    strncmp(from, me, barelen) == 0);
+}
+
+static int
+reply_cb(xmpp_conn_t *conn, xmpp_stanza_t *st, void *arg)
+{
+	struct pending *p = arg;
+	const char *type = xmpp_stanza_get_type(st);
+	const char *name = xmpp_stanza_get_name(st);
+
+	(void)conn;
+	/* xmpp_id_handler_add() fires for any stanza with this id. */
+	if (strcmp(name, "iq") != 0 || type == NULL ||
+	    (strcmp(type, "result") != 0 && strcmp(type, "error") != 0))
+		return 1;
+	if (!from_ok(p, xmpp_stanza_get_from(st))) {
+		xt_info(1, "ignoring a reply to '%s' from '%s'", p->id,
+		    xmpp_stanza_get_from(st));
+		return 1;
+	}
+	p->cb(p->s, st, p->arg);
+	pending_free(p);
+	return 0;
+}
+
+void
+xt_iq_send(struct xt_session *s, xmpp_stanza_t *iq, xt_iq_cb cb, void *arg)
+{
+	struct pending *p = calloc(1, sizeof(*p));
+	const char *id = xmpp_stanza_get_id(iq);
+	const char *to = xmpp_stanza_get_to(iq);
+
+	if (p == NULL)
+		xt_die(XT_SOFTWARE, "out of memory");
+	if (id == NULL) {
+		xmpp_stanza_set_id(iq, xt_session_id(s));
+		id = xmpp_stanza_get_id(iq);
+	}
+	p->s = s;
+	p->cb = cb;
+	p->arg = arg;
+	p->id = strdup(id);
+	p->to = to ? strdup(to) : NULL;
+	p->next = pendings;
+	pendings = p;
+	xmpp_id_handler_add(xt_session_conn(s), reply_cb, p->id, p);
+	xt_session_send(s, iq);
+}
+
+void
+xt_iq_forget(struct xt_session *s)
+{
+	struct pending *p = pendings, *next;
+
+	for (; p != NULL; p = next) {
+		next = p->next;
+		if (p->s == s) {
+			xmpp_id_handler_delete(xt_session_conn(s), reply_cb,
+			    p->id);
+			pending_free(p);
+		}
+	}
+}
+
+struct request {
+	xmpp_stanza_t *reply;
+	int done;
+};
+
+static void
+request_cb(struct xt_session *s, xmpp_stanza_t *reply, void *arg)
+{
+	struct request *r = arg;
+
+	(void)s;
+	r->reply = reply ? xmpp_stanza_clone(reply) : NULL;
+	r->done = 1;
+}
+
+static int
+request_done(void *arg)
+{
+	return ((struct request *)arg)->done;
+}
+
+int
+xt_iq_request(struct xt_session *s, xmpp_stanza_t *iq, xmpp_stanza_t **reply)
+{
+	struct request r = { NULL, 0 };
+	int status;
+
+	xt_iq_send(s, iq, request_cb, &r);
+	status = xt_session_run(s, request_done, &r);
+	if (status != 0) {
+		if (r.reply)
+			xmpp_stanza_release(r.reply);
+		return status;
+	}
+	*reply = r.reply;
+	return 0;
+}
+
+int
+xt_barrier(struct xt_session *s)
+{
+	xmpp_stanza_t *iq, *ping, *reply = NULL;
+	int status;
+
+	/* XEP-0199 to our own server: the server handles stanzas of one
+	 * stream in order, so its answer proves everything before it was
+	 * processed. An error reply proves the same. */
+	iq = xmpp_iq_new(xt_session_ctx(s), "get", NULL);
+	xmpp_stanza_set_to(iq, xt_session_domain(s));
+	ping = xmpp_stanza_new(xt_session_ctx(s));
+	xmpp_stanza_set_name(ping, "ping");
+	xmpp_stanza_set_ns(ping, NS_PING);
+	xmpp_stanza_add_child(iq, ping);
+	xmpp_stanza_release(ping);
+	status = xt_iq_request(s, iq, &reply);
+	xmpp_stanza_release(iq);
+	if (reply != NULL)
+		xmpp_stanza_release(reply);
+	return status;
+}
+
+const char *
+xt_error_condition(xmpp_stanza_t *st)
+{
+	xmpp_stanza_t *err = xmpp_stanza_get_child_by_name(st, "error"), *c;
+	const char *ns;
+
+	if (err == NULL)
+		return NULL;
+	for (c = xmpp_stanza_get_children(err); c; c = xmpp_stanza_get_next(c))
+		if (xmpp_stanza_is_tag(c) && (ns = xmpp_stanza_get_ns(c)) &&
+		    strcmp(ns, NS_STANZAS) == 0 &&
+		    strcmp(xmpp_stanza_get_name(c), "text") != 0)
+			return xmpp_stanza_get_name(c);
+	return "undefined-condition";
+}
+
+const char *
+xt_error_text(xmpp_stanza_t *st)
+{
+	static char buf[1024];
+	xmpp_stanza_t *err = xmpp_stanza_get_child_by_name(st, "error"), *t;
+	char *text;
+
+	if (err == NULL || (t = xmpp_stanza_get_child_by_name(err, "text")) ==
+	    NULL || (text = xmpp_stanza_get_text(t)) == NULL)
+		return NULL;
+	snprintf(buf, sizeof(buf), "%s", text);
+	xmpp_free(xmpp_stanza_get_context(st), text);
+	return buf;
+}
