@@ -29,11 +29,20 @@ enum state {
 	ST_SESSION, ST_ONLINE, ST_CLOSING, ST_CLOSED
 };
 
+/* "timed out after 5 s <doing> 'example.org' at <address>" */
 static const char *const state_doing[] = {
-	"starting", "connecting", "waiting for the server's stream features",
-	"negotiating STARTTLS", "authenticating", "binding a resource",
-	"establishing the session", "waiting for the server",
-	"closing the stream", "closed"
+	"starting to connect to", "connecting to",
+	"waiting for the stream features of", "in the TLS handshake with",
+	"authenticating to", "binding a resource on",
+	"establishing the session on", "waiting for",
+	"closing the stream to", "after closing the stream to"
+};
+
+/* "connection to 'example.org' at <address> closed during <phase>" */
+static const char *const state_phase[] = {
+	"start", "connect", "stream negotiation", "TLS negotiation",
+	"authentication", "resource binding", "session establishment",
+	"the session", "close", "close"
 };
 
 struct xt_session {
@@ -103,15 +112,26 @@ arm_alarm(struct xt_session *s)
 	setitimer(ITIMER_REAL, &it, NULL);
 }
 
+static const char *
+target_str(struct xt_session *s)
+{
+	static char buf[300];
+	struct xt_target *t = &s->targets[s->cur];
+
+	snprintf(buf, sizeof(buf), strchr(t->addr, ':') ? "[%s]:%u" : "%s:%u",
+	    t->addr, t->port);
+	return buf;
+}
+
 /* Prepare the message the alarm prints, for the phase we enter now. */
 static void
 set_state(struct xt_session *s, enum state st)
 {
-	const char *host = s->ntargets > 0 ? s->targets[s->cur].addr : "";
+	const char *host = s->ntargets > 0 ? target_str(s) : "";
 
 	s->state = st;
 	alarm_len = snprintf(alarm_msg, sizeof(alarm_msg),
-	    "%s: timed out after %g s %s with '%s'%s%s\n", xt_progname,
+	    "%s: timed out after %g s %s '%s'%s%s\n", xt_progname,
 	    s->timeout, state_doing[st], s->domain, *host ? " at " : "", host);
 	if (alarm_len >= sizeof(alarm_msg))
 		alarm_len = sizeof(alarm_msg) - 1;
@@ -190,6 +210,13 @@ log_handler(void *arg, xmpp_log_level_t level, const char *area,
 	char *copy;
 
 	(void)arg;
+	/* libstrophe 0.12.2 reports a failed TCP connect with error 0 to
+	 * the connection handler; the errno is only in its debug log. */
+	if (current != NULL && current->state == ST_TCP &&
+	    strncmp(msg, "connection failed, error ", 25) == 0)
+		current->last_errno = atoi(msg + 25);
+	if (xt_verbose < 2)
+		return;
 	if (xt_verbose < 3 && (strncmp(msg, "SENT: ", 6) != 0 &&
 	    strncmp(msg, "RECV: ", 6) != 0))
 		return;
@@ -251,16 +278,6 @@ certfail_cb(const xmpp_tlscert_t *cert, const char *errormsg)
 	return xt_opt.insecure || xt_opt.pin != NULL;
 }
 
-static const char *
-target_str(struct xt_session *s)
-{
-	static char buf[300];
-	struct xt_target *t = &s->targets[s->cur];
-
-	snprintf(buf, sizeof(buf), strchr(t->addr, ':') ? "[%s]:%u" : "%s:%u",
-	    t->addr, t->port);
-	return buf;
-}
 
 static void open_stream(struct xt_session *s);
 
@@ -334,6 +351,7 @@ conn_cb(xmpp_conn_t *conn, xmpp_conn_event_t ev, int error,
 		    s->phase_ms[XT_PH_TCP]);
 		if (s->targets[s->cur].direct_tls) {
 			phase_begin(s, XT_PH_TLS);
+			set_state(s, ST_STARTTLS);
 			start_tls(s);
 		} else {
 			open_stream(s);
@@ -349,13 +367,14 @@ conn_cb(xmpp_conn_t *conn, xmpp_conn_event_t ev, int error,
 			break;
 		}
 		if (s->state == ST_TCP) {
-			s->last_errno = error;
+			if (error != 0)
+				s->last_errno = error;
 			s->next_target = 1;
 			break;
 		}
 		xt_session_fail(s, XT_UNAVAILABLE, "connection to '%s' at %s "
-		    "closed while %s%s%s", s->domain, target_str(s),
-		    state_doing[s->state], error ? ": " : "",
+		    "closed during %s%s%s", s->domain, target_str(s),
+		    state_phase[s->state], error ? ": " : "",
 		    error ? strerror(error) : "");
 		s->state = ST_CLOSED;
 		break;
@@ -457,6 +476,9 @@ tls_cb(xmpp_conn_t *conn, xmpp_stanza_t *st, void *arg)
 	struct xt_session *s = arg;
 
 	(void)conn;
+	/* The ns filter also matches <features> holding <starttls/>. */
+	if (strcmp(xmpp_stanza_get_name(st), "features") == 0)
+		return 1;
 	if (strcmp(xmpp_stanza_get_name(st), "proceed") != 0) {
 		xt_session_fail(s, XT_UNAVAILABLE, "'%s' refused STARTTLS",
 		    s->domain);
@@ -558,7 +580,7 @@ sasl_cb(xmpp_conn_t *conn, xmpp_stanza_t *st, void *arg)
 	char *data, *text;
 
 	(void)conn;
-	if (s->state != ST_SASL)
+	if (s->state != ST_SASL || strcmp(name, "features") == 0)
 		return 1;
 	if (strcmp(name, "failure") == 0) {
 		text = child_text(st, "text");
@@ -712,7 +734,7 @@ xt_session_new(void)
 		xt_die(XT_SOFTWARE, "out of memory");
 	logger.handler = log_handler;
 	xmpp_initialize();
-	s->ctx = xmpp_ctx_new(NULL, xt_verbose >= 2 ? &logger : NULL);
+	s->ctx = xmpp_ctx_new(NULL, &logger);
 	s->conn = xmpp_conn_new(s->ctx);
 	s->fd = -1;
 	s->timeout = xt_opt.timeout_s;
@@ -763,6 +785,7 @@ connect_target(struct xt_session *s)
 	struct xt_target *t = &s->targets[s->cur];
 
 	s->next_target = 0;
+	s->last_errno = 0;
 	s->fd = -1;
 	xt_info(1, "connecting to '%s' at %s%s", s->domain, target_str(s),
 	    t->direct_tls ? " (direct TLS)" : "");
@@ -878,8 +901,7 @@ xt_session_send(struct xt_session *s, xmpp_stanza_t *st)
 		xt_session_fail(s, XT_SOFTWARE, "out of memory");
 		return;
 	}
-	if (xt_verbose >= 2)
-		xt_error("SENT: %s", line);
+	/* libstrophe logs "SENT:" itself at -vv. */
 	xmpp_send_raw(s->conn, line, strlen(line));
 	free(line);
 }
