@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* tls.c: trust store set-up and certificate pins. */
 #include <ctype.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -9,20 +10,34 @@
 
 #include "xt.h"
 
+/* 1 if path names the same file as OpenSSL's default bundle. */
+static int
+is_default_bundle(const char *path)
+{
+	char a[4096], b[4096];
+
+	return realpath(path, a) != NULL &&
+	    realpath(X509_get_default_cert_file(), b) != NULL &&
+	    strcmp(a, b) == 0;
+}
+
 void
 xt_tls_fast_trust(void)
 {
-	const char *dir = X509_get_default_cert_dir();
+	const char *file = getenv(X509_get_default_cert_file_env());
+	const char *dir = getenv(X509_get_default_cert_dir_env());
 	struct stat st;
 
-	/* OpenSSL loads the whole default bundle (SSL_CERT_FILE) on every
-	 * handshake; the hashed directory holds the same anchors and is
-	 * read lazily, one certificate per lookup. Only when the user has
-	 * not chosen a file and the directory exists. */
-	if (getenv(X509_get_default_cert_file_env()) != NULL)
+	/* OpenSSL parses the whole default bundle on every handshake; the
+	 * hashed directory holds the same anchors (update-ca-certificates
+	 * writes both) and is read lazily, one certificate per lookup.
+	 * Only when the user chose no other file, and the directory is
+	 * there. */
+	if (file != NULL && !is_default_bundle(file))
 		return;
-	if (getenv(X509_get_default_cert_dir_env()) == NULL &&
-	    (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)))
+	if (dir == NULL)
+		dir = X509_get_default_cert_dir();
+	if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
 		return;
 	setenv(X509_get_default_cert_file_env(), "/nonexistent/xmpp-tools", 1);
 }
