@@ -281,6 +281,16 @@ certfail_cb(const xmpp_tlscert_t *cert, const char *errormsg)
 
 static void open_stream(struct xt_session *s);
 
+/* Only an unknown CA is fixed by trusting it; an expired or misnamed
+ * certificate is the server's to fix. */
+static int
+unknown_issuer(const char *reason)
+{
+	return strstr(reason, "issuer") != NULL ||
+	    strstr(reason, "self-signed") != NULL ||
+	    strstr(reason, "self signed") != NULL;
+}
+
 /* TLS on the socket: after <proceed/> or at once for direct TLS. */
 static void
 start_tls(struct xt_session *s)
@@ -294,9 +304,10 @@ start_tls(struct xt_session *s)
 	    !xmpp_conn_is_secured(s->conn)) {
 		if (s->certfail && !xt_opt.insecure && xt_opt.pin == NULL)
 			xt_session_fail(s, XT_NOPERM, "certificate of '%s' "
-			    "rejected: %s (subject %s); give its CA with "
-			    "--cafile or pin it with --pin", s->domain,
-			    s->cert_reason, s->cert_subject);
+			    "rejected: %s (subject %s)%s", s->domain,
+			    s->cert_reason, s->cert_subject,
+			    unknown_issuer(s->cert_reason) ? "; give its CA "
+			    "with --cafile or pin it with --pin" : "");
 		else
 			xt_session_fail(s, XT_UNAVAILABLE, "TLS handshake "
 			    "with '%s' at %s failed", s->domain,
