@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* diag.c: messages on stderr in the one format every tool uses. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,8 +19,16 @@ void
 xt_init(const char *argv0)
 {
 	const char *slash = strrchr(argv0, '/');
+	int fd;
 
 	xt_progname = slash ? slash + 1 : argv0;
+	/* A closed fd 0, 1 or 2 would be reused by the next open(): the
+	 * XMPP socket on fd 0 is never polled, on fd 1 it would receive
+	 * our output. Park them on /dev/null instead. */
+	while ((fd = open("/dev/null", O_RDWR)) >= 0 && fd <= 2)
+		;
+	if (fd > 2)
+		close(fd);
 }
 
 static void

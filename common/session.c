@@ -861,7 +861,11 @@ xt_session_connect(struct xt_session *s)
 	connect_target(s);
 	r = xt_session_run(s, online, s);
 	if (r == 0)
-		xt_info(1, "online as '%s'", s->bound);
+		xt_info(1, "online as '%s' (dns %.1f, tcp %.1f, tls %.1f, "
+		    "sasl %.1f, bind %.1f ms)", s->bound,
+		    s->phase_ms[XT_PH_DNS], s->phase_ms[XT_PH_TCP],
+		    s->phase_ms[XT_PH_TLS], s->phase_ms[XT_PH_SASL],
+		    s->phase_ms[XT_PH_BIND]);
 	return r;
 }
 
