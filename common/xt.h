@@ -55,7 +55,8 @@ enum xt_tls { XT_TLS_STARTTLS, XT_TLS_DIRECT, XT_TLS_NONE };
 enum xt_format { XT_FMT_XML, XT_FMT_JSON, XT_FMT_TEXT };
 
 /* Every field may come from argv, the environment or the config file.
- * Strings are NULL when unset; set[] records what argv gave. */
+ * Strings are NULL when unset; xt_opt_origin() tells where a value came
+ * from when it was not argv. */
 struct xt_opts {
 	char *jid;
 	char *account;
@@ -92,16 +93,24 @@ struct xt_opts {
 extern struct xt_opts xt_opt;
 /* The shared popt table; include it with POPT_ARG_INCLUDE_TABLE. */
 extern struct poptOption xt_conn_table[];
-/* Parse argv with a tool's table; exit 64 on a usage error. Returns the
- * popt context positioned after the options (for poptGetArgs). */
+/* Parse argv with a tool's table; exit 64 on a usage error. usage_args
+ * follows "[OPTION...]" in the usage line. Returns the popt context
+ * positioned after the options (for poptGetArgs). */
 poptContext xt_parse_args(int argc, const char **argv,
     const struct poptOption *table, const char *usage_args);
 /* Apply environment and config file, check every value; exit on error.
  * default_format is the tool's default --output. */
 void xt_opts_finish(enum xt_format default_format);
-/* Parse a decimal number within [min, max]; exit 64 naming opt if not. */
+/* Parse a decimal number within [min, max]; exit 64 naming opt (as the
+ * user wrote it: "--count") if not. */
 double xt_parse_number(const char *opt, const char *s, double min,
     double max);
+/* Record where a field of struct xt_opts got its value when not from
+ * argv: "FILE:LINE", or "$NAME" for an environment variable. A bad value
+ * is then reported there, with exit 78 instead of 64. */
+void xt_opt_set_origin(const void *field, const char *origin);
+/* The origin recorded for field, or NULL (argv, default or unset). */
+const char *xt_opt_origin(const void *field);
 
 /* ---- account.c: credentials and the config file ---- */
 
@@ -113,6 +122,8 @@ void xt_config_load(struct xt_opts *o);
 void xt_account_password(struct xt_opts *o);
 /* Wipe and free the password. */
 void xt_account_forget(struct xt_opts *o);
+/* The config file xt_config_load() read or looked for. */
+const char *xt_config_path(void);
 
 /* ---- jid.c: JID checks (RFC 7622) ---- */
 
