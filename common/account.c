@@ -123,7 +123,7 @@ check_private(const char *path, const struct stat *st)
 		    (unsigned)st->st_uid);
 	if (st->st_mode & 077)
 		xt_die(XT_CONFIG, "%s: holds a password but is %s by others; "
-		    "run: chmod 600 %s", path, st->st_mode & 066 ?
+		    "run: chmod 600 %s", path, st->st_mode & 044 ?
 		    "readable" : "accessible", path);
 }
 
