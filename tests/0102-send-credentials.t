@@ -1,0 +1,107 @@
+#!/bin/sh
+# Every credential source works; a password never shows in argv or -vv.
+. "$(dirname "$0")/lib.sh"
+xt_need_bin xmpp-send
+xt_server
+plan 25
+
+# A private HOME so no real configuration is ever read.
+export HOME=$XT_TMP/home XDG_CONFIG_HOME=$XT_TMP/home/.config
+mkdir -p "$XDG_CONFIG_HOME/xmpp-tools"
+unset XMPP_JID XMPP_PASSWORD XMPP_CONFIG CREDENTIALS_DIRECTORY
+pw=$(xt_pwfile alice)
+srv="--server 127.0.0.1:$XT_PORT --cafile $XT_CAFILE"
+
+send() {
+	xt_run xmpp-send $srv --message creds "$@" "bob@$XT_DOMAIN"
+}
+
+send --jid "alice@$XT_DOMAIN" --password-file "$pw" </dev/null
+is_rc 0 "--password-file"
+
+send --jid "alice@$XT_DOMAIN" --password-fd 5 </dev/null 5<"$pw"
+is_rc 0 "--password-fd"
+
+send --jid "alice@$XT_DOMAIN" --password-command "cat '$pw'" </dev/null
+is_rc 0 "--password-command"
+
+send --jid "alice@$XT_DOMAIN" --password-command "exit 3" </dev/null
+is_rc 78 "--password-command failing: 78"
+
+XMPP_PASSWORD=$XT_ALICE_PW send --jid "alice@$XT_DOMAIN" </dev/null
+is_rc 0 "XMPP_PASSWORD"
+
+XMPP_JID=alice@$XT_DOMAIN XMPP_PASSWORD=$XT_ALICE_PW send </dev/null
+is_rc 0 "XMPP_JID and XMPP_PASSWORD"
+
+mkdir -p "$XT_TMP/creds"
+cp "$pw" "$XT_TMP/creds/xmpp-password"
+CREDENTIALS_DIRECTORY=$XT_TMP/creds send --jid "alice@$XT_DOMAIN" </dev/null
+is_rc 0 "\$CREDENTIALS_DIRECTORY/xmpp-password"
+
+cfg=$XDG_CONFIG_HOME/xmpp-tools/config
+cat >"$cfg" <<CFG
+[work]
+jid = alice@$XT_DOMAIN
+password = $XT_ALICE_PW
+server = 127.0.0.1:$XT_PORT
+cafile = $XT_CAFILE
+CFG
+chmod 600 "$cfg"
+xt_run xmpp-send --message creds "bob@$XT_DOMAIN" </dev/null
+is_rc 0 "config file: account, server and password from it"
+
+chmod 644 "$cfg"
+xt_run xmpp-send --message creds "bob@$XT_DOMAIN" </dev/null
+is_rc 78 "config file with a password readable by others: 78"
+like "$xt_err" "chmod 600" "... and the message says how to fix it"
+unlike "$xt_err" "$XT_ALICE_PW" "... without printing the password"
+chmod 600 "$cfg"
+
+xt_run xmpp-send --account nosuch --message creds "bob@$XT_DOMAIN" </dev/null
+is_rc 78 "--account naming a missing section: 78"
+
+printf '[work]\njdi = x@y\n' >"$XT_TMP/typo.conf"
+xt_run xmpp-send --config "$XT_TMP/typo.conf" --message creds "bob@$XT_DOMAIN" </dev/null
+is_rc 78 "unknown key in the config file: 78"
+like "$xt_err" "typo.conf:2" "... named with file and line"
+rm -f "$cfg"
+
+printf 'username: alice\njserver: %s\npassword: %s\n' "$XT_DOMAIN" \
+    "$XT_ALICE_PW" >"$HOME/.sendxmpprc"
+chmod 600 "$HOME/.sendxmpprc"
+send --jid "alice@$XT_DOMAIN" </dev/null
+is_rc 0 "~/.sendxmpprc (key: value format)"
+printf 'alice@%s %s\n' "$XT_DOMAIN" "$XT_ALICE_PW" >"$HOME/.sendxmpprc"
+send --jid "alice@$XT_DOMAIN" </dev/null
+is_rc 0 "~/.sendxmpprc (one-line format)"
+rm -f "$HOME/.sendxmpprc"
+
+send --jid "alice@$XT_DOMAIN" </dev/null
+is_rc 78 "no password anywhere and no terminal: 78"
+
+send --jid "carol@$XT_DOMAIN" --password-file "$(xt_pwfile carol)" </dev/null
+is_rc 0 "password with a space and non-ASCII letters"
+
+# -vv shows the traffic, never the password nor the SASL payloads.
+send -vv --jid "alice@$XT_DOMAIN" --password-file "$pw" </dev/null
+is_rc 0 "-vv: exit 0"
+like "$xt_err" "<auth [^>]*>\[redacted\]</auth>" "-vv: SASL payload redacted"
+unlike "$xt_err" "$XT_ALICE_PW" "-vv (SCRAM): password absent"
+b64=$(printf '\0alice\0%s' "$XT_ALICE_PW" | base64 -w0)
+send -vv --sasl PLAIN --jid "alice@$XT_DOMAIN" --password-file "$pw" </dev/null
+is_rc 0 "--sasl PLAIN over TLS works"
+unlike "$xt_err" "$XT_ALICE_PW|$b64" "-vv (PLAIN): neither password nor its base64"
+
+# argv of a running xmpp-send (held by a server that never answers).
+xt_silent_port
+xmpp-send --server "127.0.0.1:$XT_SILENT_PORT" --cafile "$XT_CAFILE" \
+    --jid "alice@$XT_DOMAIN" --password-file "$pw" --timeout 5 \
+    --message x "bob@$XT_DOMAIN" </dev/null 2>/dev/null &
+spid=$!
+sleep 0.5
+args=$(tr '\0' ' ' <"/proc/$spid/cmdline" 2>/dev/null)
+kill "$spid" 2>/dev/null
+wait "$spid" 2>/dev/null
+like "$args" "password-file" "argv of the running process is readable"
+unlike "$args" "$XT_ALICE_PW" "argv holds no password"
