@@ -37,18 +37,25 @@ cmd/%: cmd/%.c common/libxt.a common/xt.h
 tests/unit/%: tests/unit/%.c tests/unit/tap.h common/libxt.a common/xt.h
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< common/libxt.a $(LDLIBS)
 
-check: all
+# The dependencies are installed first: on a fresh machine `all` cannot
+# build without them.
+check:
 	scripts/install-deps --test --quiet
+	$(MAKE) all
 	prove -j2 tests/
 
 lint: all
 	mandoc -Tlint -Wwarning $(MAN)
 	prove tests/0002-manpage-options.t
 
-bench: all
+bench:
+	scripts/install-deps --test --bench --quiet
+	$(MAKE) all
 	scripts/bench-send
 
-demo: all
+demo:
+	scripts/install-deps --test --quiet
+	$(MAKE) all
 	scripts/demo
 
 install: all

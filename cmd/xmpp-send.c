@@ -29,6 +29,7 @@ static struct poptOption table[] = {
 struct run {
 	const char **to;
 	int nto;
+	char **ids;		/* of the messages we sent */
 	int bounced;
 };
 
@@ -52,7 +53,7 @@ read_all(size_t *len)
 			continue;
 		if (r < 0)
 			xt_die(XT_IOERR, "cannot read standard input: %s",
-			    strerror(errno));
+			    xt_strerror(errno));
 		n += r;
 	}
 	buf[n] = '\0';
@@ -60,12 +61,28 @@ read_all(size_t *len)
 	return buf;
 }
 
-/* The body, with what XML cannot carry replaced and trailing newlines
- * dropped (the shell's `echo` adds one nobody wants in a chat window). */
+/* Replace what XML cannot carry, with a warning naming what. */
+static char *
+clean(const char *what, const char *raw, size_t len)
+{
+	size_t replaced = 0;
+	char *text = xt_text_sanitize(raw, len, &replaced);
+
+	if (text == NULL)
+		xt_die(XT_SOFTWARE, "out of memory");
+	if (replaced > 0)
+		xt_warn("warning: replaced %zu character%s that XMPP cannot "
+		    "carry in the %s with U+FFFD", replaced,
+		    replaced == 1 ? "" : "s", what);
+	return text;
+}
+
+/* The body, with trailing newlines dropped (the shell's `echo` adds one
+ * nobody wants in a chat window). */
 static char *
 body_text(void)
 {
-	size_t len, replaced = 0;
+	size_t len;
 	char *raw, *body;
 
 	if (opt.message != NULL) {
@@ -76,13 +93,8 @@ body_text(void)
 	}
 	while (len > 0 && (raw[len - 1] == '\n' || raw[len - 1] == '\r'))
 		len--;
-	body = xt_text_sanitize(raw, len, &replaced);
+	body = clean("message", raw, len);
 	free(raw);
-	if (body == NULL)
-		xt_die(XT_SOFTWARE, "out of memory");
-	if (replaced > 0)
-		xt_warn("warning: replaced %zu character%s that XMPP cannot "
-		    "carry with U+FFFD", replaced, replaced == 1 ? "" : "s");
 	return body;
 }
 
@@ -127,8 +139,15 @@ bounce_cb(xmpp_conn_t *conn, xmpp_stanza_t *st, void *arg)
 {
 	struct run *r = arg;
 	const char *from = xmpp_stanza_get_from(st), *text;
+	const char *id = xmpp_stanza_get_id(st);
+	int i;
 
 	(void)conn;
+	for (i = 0; i < r->nto && id != NULL; i++)
+		if (strcmp(r->ids[i], id) == 0)
+			break;
+	if (id == NULL || i == r->nto)
+		return 1;	/* not one of ours */
 	text = xt_error_text(st);
 	xt_error("message to '%s' bounced: %s%s%s", from ? from : "?",
 	    xt_error_condition(st), text ? ": " : "", text ? text : "");
@@ -167,8 +186,11 @@ send_all(struct run *r, const char *body)
 		goto out;
 	xmpp_handler_add(xt_session_conn(s), bounce_cb, NULL, "message",
 	    "error", r);
+	if ((r->ids = calloc(r->nto, sizeof(*r->ids))) == NULL)
+		xt_die(XT_SOFTWARE, "out of memory");
 	for (i = 0; i < r->nto; i++) {
 		m = make_message(s, r->to[i], body);
+		r->ids[i] = strdup(xmpp_stanza_get_id(m));
 		xt_session_send(s, m);
 		xmpp_stanza_release(m);
 	}
@@ -181,6 +203,9 @@ out:
 	if (status != 0)
 		xt_error("%s", xt_session_error(s));
 	xt_session_free(s);
+	for (i = 0; r->ids != NULL && i < r->nto; i++)
+		free(r->ids[i]);
+	free(r->ids);
 	if (status == 0 && r->bounced > 0)
 		status = XT_NEGATIVE;
 	return status;
@@ -191,7 +216,7 @@ main(int argc, const char **argv)
 {
 	poptContext pc;
 	struct run r = { 0 };
-	char *body;
+	char *body, *subject;
 	int status;
 
 	xt_init(argv[0]);
@@ -201,16 +226,21 @@ main(int argc, const char **argv)
 	for (r.nto = 0; r.to != NULL && r.to[r.nto] != NULL; r.nto++)
 		;
 	check_args(r.to, r.nto);
+	if ((subject = opt.subject) != NULL) {
+		opt.subject = clean("subject", subject, strlen(subject));
+		free(subject);
+	}
+	/* The password first: --password-fd 0 shares standard input. */
+	xt_account_password(&xt_opt);
 	body = body_text();
 	if (*body == '\0') {
 		/* `cmd | xmpp-send` from cron: no output, no message. */
 		xt_info(1, "empty message: nothing to send");
-		free(body);
-		poptFreeContext(pc);
-		return 0;
+		status = 0;
+	} else {
+		status = send_all(&r, body);
 	}
-	xt_account_password(&xt_opt);
-	status = send_all(&r, body);
+	free(opt.subject);
 	xt_account_forget(&xt_opt);
 	free(body);
 	poptFreeContext(pc);

@@ -152,7 +152,7 @@ read_line(int fd, double deadline, const char *what)
 			if (poll(&pfd, 1, (int)(left * 1000) + 1) < 0 &&
 			    errno != EINTR)
 				xt_die(XT_CONFIG, "cannot read %s: %s", what,
-				    strerror(errno));
+				    xt_strerror(errno));
 			if (pfd.revents == 0)
 				continue;
 		}
@@ -161,7 +161,7 @@ read_line(int fd, double deadline, const char *what)
 			continue;
 		if (r < 0)
 			xt_die(XT_CONFIG, "cannot read %s: %s", what,
-			    strerror(errno));
+			    xt_strerror(errno));
 		if (r == 0 || c == '\n')
 			break;
 		if (n == PW_MAX - 1) {
@@ -197,12 +197,12 @@ password_from_file(const char *path, double timeout, const char *what,
 	int fd;
 
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) < 0)
-		xt_die(XT_CONFIG, "cannot read %s: %s", what, strerror(errno));
+		xt_die(XT_CONFIG, "cannot read %s: %s", what, xt_strerror(errno));
 	if (fstat(fd, &st) != 0)
-		xt_die(XT_CONFIG, "cannot read %s: %s", what, strerror(errno));
+		xt_die(XT_CONFIG, "cannot read %s: %s", what, xt_strerror(errno));
 	if (S_ISDIR(st.st_mode))
 		xt_die(XT_CONFIG, "cannot read %s: %s", what,
-		    strerror(EISDIR));
+		    xt_strerror(EISDIR));
 	if (private)
 		check_private(path, &st);
 	pw = read_line(fd, xt_now() + timeout, what);
@@ -229,12 +229,12 @@ password_from_command(const char *cmd, double timeout, const char *what)
 		xt_die(XT_SOFTWARE, "out of memory");
 	if (pipe2(p, O_CLOEXEC) != 0)
 		xt_die(XT_SOFTWARE, "cannot create a pipe: %s",
-		    strerror(errno));
+		    xt_strerror(errno));
 	fflush(stdout);
 	fflush(stderr);
 	if ((pid = fork()) < 0)
 		xt_die(XT_SOFTWARE, "cannot run %s: %s", what,
-		    strerror(errno));
+		    xt_strerror(errno));
 	if (pid == 0) {
 		if (dup2(p[1], STDOUT_FILENO) >= 0)
 			execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
@@ -615,7 +615,7 @@ ini_read_all(const char *path, struct parse *p)
 	if (rc == -2)
 		xt_die(XT_SOFTWARE, "out of memory");
 	if (ferror(p->f))
-		xt_die(XT_CONFIG, "cannot read %s: %s", path, strerror(errno));
+		xt_die(XT_CONFIG, "cannot read %s: %s", path, xt_strerror(errno));
 	for (i = 0; i < p->n; i++) {
 		if (rc > 0 && rc < p->e[i].line)
 			break;
@@ -805,7 +805,7 @@ xt_config_load(struct xt_opts *o)
 	if ((p.f = fopen(xt_config_path(), "re")) == NULL) {
 		if (errno != ENOENT || o->config != NULL)
 			xt_die(XT_CONFIG, "cannot read %s: %s", config_path,
-			    strerror(errno));
+			    xt_strerror(errno));
 		if (o->account != NULL)
 			xt_die(XT_CONFIG, "no account '%s': %s does not exist",
 			    o->account, config_path);
@@ -816,10 +816,10 @@ xt_config_load(struct xt_opts *o)
 	}
 	if (fstat(fileno(p.f), &st) != 0)
 		xt_die(XT_CONFIG, "cannot read %s: %s", config_path,
-		    strerror(errno));
+		    xt_strerror(errno));
 	if (S_ISDIR(st.st_mode))
 		xt_die(XT_CONFIG, "cannot read %s: %s", config_path,
-		    strerror(EISDIR));
+		    xt_strerror(EISDIR));
 	check_config_file(config_path, &st);
 	ini_read_all(config_path, &p);
 	fclose(p.f);

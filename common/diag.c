@@ -110,3 +110,15 @@ xt_close_stdout(void)
 		    strerror(errno));
 	}
 }
+
+const char *
+xt_strerror(int err)
+{
+	static char buf[256];
+
+	/* The message contract is lowercase: "connection refused". */
+	snprintf(buf, sizeof(buf), "%s", strerror(err));
+	if (buf[0] >= 'A' && buf[0] <= 'Z' && !(buf[1] >= 'A' && buf[1] <= 'Z'))
+		buf[0] += 'a' - 'A';
+	return buf;
+}

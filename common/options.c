@@ -73,13 +73,13 @@ struct poptOption xt_conn_table[] = {
 	{ "client-key", '\0', POPT_ARG_STRING, &xt_opt.client_key, 0,
 	    "the private key of --client-cert, if not in its file", "FILE" },
 	{ "resource", '\0', POPT_ARG_STRING, &xt_opt.resource, 0,
-	    "ask the server for the resource RES (default: its choice)",
+	    "bind the resource RES (default: TOOL.RANDOM, so runs never clash)",
 	    "RES" },
 	{ "sasl", '\0', POPT_ARG_STRING, &xt_opt.sasl, 0,
 	    "log in only with the SASL mechanism MECH (e.g. SCRAM-SHA-256)",
 	    "MECH" },
 	{ "timeout", 'w', POPT_ARG_STRING, &xt_opt.timeout, 0,
-	    "give up after SECONDS in all, from start to close (default 30)",
+	    "give up after SECONDS, from DNS lookup to close (default 30)",
 	    "SECONDS" },
 	{ "output", 'o', POPT_ARG_STRING, &xt_opt.output, 0,
 	    "output format: one stanza per line, JSON Lines, or "
@@ -582,7 +582,7 @@ check_readable(char **field, const char *key, int mode)
 	if (*field != NULL && access(*field, mode) != 0)
 		xt_die(XT_CONFIG, "cannot read %s '%s': %s",
 		    describe(field, key, buf, sizeof(buf)), *field,
-		    strerror(errno));
+		    xt_strerror(errno));
 }
 
 void

@@ -297,11 +297,14 @@ start_tls(struct xt_session *s)
 {
 	xmpp_tlscert_t *cert;
 	const char *fp;
+	int r;
 
 	set_state(s, s->state);
 	arm_alarm(s);
-	if (xmpp_conn_tls_start(s->conn) != 0 ||
-	    !xmpp_conn_is_secured(s->conn)) {
+	xt_tls_trust_begin(xt_opt.cafile, xt_opt.capath);
+	r = xmpp_conn_tls_start(s->conn);
+	xt_tls_trust_end();
+	if (r != 0 || !xmpp_conn_is_secured(s->conn)) {
 		if (s->certfail && !xt_opt.insecure && xt_opt.pin == NULL)
 			xt_session_fail(s, XT_NOPERM, "certificate of '%s' "
 			    "rejected: %s (subject %s)%s", s->domain,
@@ -386,7 +389,7 @@ conn_cb(xmpp_conn_t *conn, xmpp_conn_event_t ev, int error,
 		xt_session_fail(s, XT_UNAVAILABLE, "connection to '%s' at %s "
 		    "closed during %s%s%s", s->domain, target_str(s),
 		    state_phase[s->state], error ? ": " : "",
-		    error ? strerror(error) : "");
+		    error ? xt_strerror(error) : "");
 		s->state = ST_CLOSED;
 		break;
 	}
@@ -786,7 +789,6 @@ setup_conn(struct xt_session *s)
 	    NULL, s);
 	xmpp_handler_add(s->conn, tls_cb, NS_TLS, NULL, NULL, s);
 	xmpp_handler_add(s->conn, sasl_cb, NS_SASL, NULL, NULL, s);
-	xt_tls_fast_trust();
 }
 
 /* Start a TCP connection to the current target. */
@@ -817,21 +819,14 @@ next_target(struct xt_session *s)
 {
 	if (s->cur + 1 < s->ntargets) {
 		xt_info(1, "cannot connect to %s: %s", target_str(s),
-		    strerror(s->last_errno ? s->last_errno : ECONNREFUSED));
+		    xt_strerror(s->last_errno ? s->last_errno : ECONNREFUSED));
 		s->cur++;
 		connect_target(s);
 		return;
 	}
 	xt_session_fail(s, XT_UNAVAILABLE, "cannot connect to '%s' at %s: %s",
 	    s->domain, target_str(s), s->last_errno ?
-	    strerror(s->last_errno) : "connection failed");
-	/* strerror is capitalised; the contract wants lowercase. */
-	if (s->error[0]) {
-		char *p = strrchr(s->error, ':');
-
-		if (p && p[1] == ' ' && p[2] >= 'A' && p[2] <= 'Z')
-			p[2] += 'a' - 'A';
-	}
+	    xt_strerror(s->last_errno) : "connection failed");
 }
 
 static int

@@ -21,25 +21,78 @@ is_default_bundle(const char *path)
 	    strcmp(a, b) == 0;
 }
 
+/* The user's SSL_CERT_FILE and SSL_CERT_DIR while we override them. */
+static struct {
+	int active;
+	char *file, *dir;
+} saved;
+
+static void
+override(const char *file, const char *dir)
+{
+	const char *f = getenv(X509_get_default_cert_file_env());
+	const char *d = getenv(X509_get_default_cert_dir_env());
+
+	saved.active = 1;
+	saved.file = f ? strdup(f) : NULL;
+	saved.dir = d ? strdup(d) : NULL;
+	if (file != NULL)
+		setenv(X509_get_default_cert_file_env(), file, 1);
+	if (dir != NULL)
+		setenv(X509_get_default_cert_dir_env(), dir, 1);
+}
+
 void
-xt_tls_fast_trust(void)
+xt_tls_trust_begin(const char *cafile, const char *capath)
 {
 	const char *file = getenv(X509_get_default_cert_file_env());
 	const char *dir = getenv(X509_get_default_cert_dir_env());
+	char a[4096], b[4096];
 	struct stat st;
 
+	if (saved.active)
+		return;
+	/* libstrophe always loads OpenSSL's default paths and only adds
+	 * --cafile/--capath to them; pointing the defaults at nothing makes
+	 * the user's anchors the only ones, as curl's --cacert does. */
+	if (cafile != NULL || capath != NULL) {
+		override("/nonexistent/xmpp-tools", "/nonexistent/xmpp-tools");
+		return;
+	}
 	/* OpenSSL parses the whole default bundle on every handshake; the
 	 * hashed directory holds the same anchors (update-ca-certificates
 	 * writes both) and is read lazily, one certificate per lookup.
-	 * Only when the user chose no other file, and the directory is
-	 * there. */
+	 * Only when the user chose neither another file nor another
+	 * directory, and the directory is there. */
 	if (file != NULL && !is_default_bundle(file))
 		return;
-	if (dir == NULL)
-		dir = X509_get_default_cert_dir();
-	if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
+	if (dir != NULL && !(realpath(dir, a) != NULL &&
+	    realpath(X509_get_default_cert_dir(), b) != NULL &&
+	    strcmp(a, b) == 0))
 		return;
-	setenv(X509_get_default_cert_file_env(), "/nonexistent/xmpp-tools", 1);
+	if (stat(X509_get_default_cert_dir(), &st) != 0 ||
+	    !S_ISDIR(st.st_mode))
+		return;
+	override("/nonexistent/xmpp-tools", NULL);
+}
+
+void
+xt_tls_trust_end(void)
+{
+	if (!saved.active)
+		return;
+	if (saved.file != NULL)
+		setenv(X509_get_default_cert_file_env(), saved.file, 1);
+	else
+		unsetenv(X509_get_default_cert_file_env());
+	if (saved.dir != NULL)
+		setenv(X509_get_default_cert_dir_env(), saved.dir, 1);
+	else
+		unsetenv(X509_get_default_cert_dir_env());
+	free(saved.file);
+	free(saved.dir);
+	saved.file = saved.dir = NULL;
+	saved.active = 0;
 }
 
 /* Copy the next pin of a comma-separated list into out (hex, no colons,

@@ -44,6 +44,8 @@ void xt_die(int code, const char *fmt, ...)
 /* Progress message when -v was given at least level times. */
 void xt_info(int level, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/* strerror() in the lowercase of our messages (static buffer). */
+const char *xt_strerror(int err);
 /* Monotonic clock in seconds. */
 double xt_now(void);
 /* Flush and close stdout; exit 74 with a message if that fails. */
@@ -147,9 +149,12 @@ int xt_resolve(const char *domain, const struct xt_opts *o,
 
 /* ---- tls.c: trust and certificates ---- */
 
-/* Avoid parsing the whole CA bundle on every run without changing
- * what is trusted (see LIBSTROPHE.md); call before the first handshake. */
-void xt_tls_fast_trust(void);
+/* Set up OpenSSL's trust store for one handshake: only cafile/capath
+ * when given, else the system store without parsing the whole bundle
+ * (see LIBSTROPHE.md). xt_tls_trust_end() restores the environment so
+ * programs we start later see the user's own. */
+void xt_tls_trust_begin(const char *cafile, const char *capath);
+void xt_tls_trust_end(void);
 /* 1 if the lowercase hex SHA-256 fingerprint matches one of the pins. */
 int xt_tls_pin_match(const char *pins, const char *fingerprint);
 /* Check a --pin value; 0 if valid. */
@@ -252,6 +257,8 @@ const char *xt_error_text(xmpp_stanza_t *st);
 /* Replace invalid UTF-8 and characters XML 1.0 forbids by U+FFFD.
  * Returns a malloc'd string; *replaced gets the count (may be NULL). */
 char *xt_text_sanitize(const char *s, size_t len, size_t *replaced);
+/* Length of the longest prefix of s that needs no replacement (fast). */
+size_t xt_text_valid_prefix(const char *s, size_t len);
 
 /* ---- reader.c: stanzas from a byte stream ---- */
 
@@ -263,8 +270,9 @@ struct xt_reader;
 typedef int (*xt_stanza_cb)(xmpp_stanza_t *st, void *arg);
 /* A reader that builds stanzas with ctx, keeping xml:lang. */
 struct xt_reader *xt_reader_new(xmpp_ctx_t *ctx, xt_stanza_cb cb, void *arg);
-/* Feed bytes (len 0 with eof=1 at end). 0 on success; on malformed input
- * -1 with a message naming the line in xt_reader_error(). */
+/* Feed bytes (len 0 with eof=1 at end). 0 on success, 1 once a callback
+ * has stopped the reader; on malformed input -1 with a message naming the
+ * line in xt_reader_error(). Replaced characters are warned about. */
 int xt_reader_feed(struct xt_reader *r, const char *buf, size_t len, int eof);
 const char *xt_reader_error(const struct xt_reader *r);
 void xt_reader_free(struct xt_reader *r);

@@ -3,7 +3,7 @@
 . "$(dirname "$0")/lib.sh"
 xt_need_bin xmpp-send
 xt_server
-plan 30
+plan 32
 
 pw=$(xt_pwfile alice)
 conn() {
@@ -49,6 +49,13 @@ is_rc 77 "--pin mismatch with a trusted CA: still 77"
 conn --server "127.0.0.1:$XT_PORT" --pin "$XT_PIN" --password-file "$pw" \
     "bob@$XT_DOMAIN"
 is_rc 0 "--pin match without the CA: 0"
+
+SSL_CERT_FILE=$XT_CAFILE conn --server "127.0.0.1:$XT_PORT" --password-file "$pw" \
+    "bob@$XT_DOMAIN"
+is_rc 0 "SSL_CERT_FILE chosen by the user is the trust store"
+SSL_CERT_FILE=$XT_CAFILE conn --server "127.0.0.1:$XT_PORT" --cafile "$XT_OTHER_CAFILE" \
+    --password-file "$pw" "bob@$XT_DOMAIN"
+is_rc 77 "--cafile replaces the default trust store, not adds to it"
 
 upper=$(printf '%s' "$XT_PIN" | tr a-f A-F | sed 's/\(..\)/\1:/g; s/:$//')
 conn --server "127.0.0.1:$XT_PORT" --pin "0000000000000000000000000000000000000000000000000000000000000000,$upper" \

@@ -3,7 +3,7 @@
 . "$(dirname "$0")/lib.sh"
 xt_need_bin xmpp-send
 xt_server
-plan 25
+plan 27
 
 # A private HOME so no real configuration is ever read.
 export HOME=$XT_TMP/home XDG_CONFIG_HOME=$XT_TMP/home/.config
@@ -27,6 +27,12 @@ is_rc 0 "--password-command"
 
 send --jid "alice@$XT_DOMAIN" --password-command "exit 3" </dev/null
 is_rc 78 "--password-command failing: 78"
+
+printf '%s\nthe body\n' "$XT_ALICE_PW" >"$XT_TMP/pw-and-body"
+xt_run xmpp-send $srv --jid "alice@$XT_DOMAIN" --password-fd 0 "bob@$XT_DOMAIN" \
+    <"$XT_TMP/pw-and-body"
+is_rc 0 "--password-fd 0: first line the password, the rest the body"
+unlike "$xt_err" "$XT_ALICE_PW" "... and the password is not echoed"
 
 XMPP_PASSWORD=$XT_ALICE_PW send --jid "alice@$XT_DOMAIN" </dev/null
 is_rc 0 "XMPP_PASSWORD"
