@@ -1,0 +1,482 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* output.c: write stanzas as XML lines, JSON Lines or tab-separated text. */
+
+/*
+ * The three formats of -o/--output, one stanza per line in each. Text and
+ * names are first made valid (invalid UTF-8 and characters XML forbids
+ * become U+FFFD), so every line is valid UTF-8.
+ *
+ * xml   The stanza as one line of XML. In text, & < > are written as
+ *       &amp; &lt; &gt;; in attribute values (always in double quotes)
+ *       & < > " as &amp; &lt; &gt; &quot;. Newline, carriage return and
+ *       tab are written as &#10; &#13; &#9; in both, so a line is always
+ *       exactly one whole stanza. Attributes come in a fixed order: xmlns,
+ *       then xmlns:* declarations, then the others sorted by name (the
+ *       order of the input is not kept). Empty elements are written <x/>.
+ *
+ * json  One JSON object per line (JSON Lines). Keys whose attribute or
+ *       element is absent are left out. For every stanza:
+ *         "stanza"  element name: "message", "presence", "iq", ...
+ *         "from", "to", "type", "id"   the attributes
+ *         "lang"    xml:lang (or "lang", which libstrophe's parser makes
+ *                   of xml:lang in received stanzas)
+ *         "error"   when type is "error": {"type": error type,
+ *                   "condition": defined condition (RFC 6120 8.3.3),
+ *                   "text": the error's text}
+ *         "xml"     the whole stanza as in the xml format: nothing lost
+ *       message:  "body", "subject", "thread" (text of the first such
+ *                 child), "delay" (XEP-0203 stamp)
+ *       presence: "show", "status", "priority" (a number), "delay"
+ *       iq:       "child", "child_ns": name and namespace of the payload
+ *                 (the first child element other than <error/>)
+ *
+ * text  Tab-separated fields, one record per line, no header. In fields
+ *       backslash, tab, newline and carriage return are written as
+ *       \\ \t \n \r. An absent value is an empty field.
+ *       message:  from, type (normal if none), body
+ *       presence: from, type (available if none), show, status
+ *       iq:       from, type, namespace of the payload
+ *       other:    from, type, element name
+ *       A stanza of type error has two more fields: the defined
+ *       condition and the error's text.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "xt.h"
+
+/* A growing string; after a failed allocation it stays failed. */
+struct buf {
+	char *s;
+	size_t len, cap;
+	int oom;
+};
+
+static void
+put(struct buf *b, const char *s, size_t n)
+{
+	size_t cap;
+	char *p;
+
+	if (b->oom || n == 0)
+		return;
+	if (b->len + n + 1 > b->cap) {
+		cap = (b->len + n + 1) * 2;
+		if ((p = realloc(b->s, cap)) == NULL) {
+			b->oom = 1;
+			return;
+		}
+		b->s = p;
+		b->cap = cap;
+	}
+	memcpy(b->s + b->len, s, n);
+	b->len += n;
+	b->s[b->len] = '\0';
+}
+
+static void
+puts_(struct buf *b, const char *s)
+{
+	put(b, s, strlen(s));
+}
+
+/* Append s with each byte found in set replaced by its entry in rep[]; s
+ * is made valid first. */
+static void
+put_escaped(struct buf *b, const char *s, const char *set,
+    const char *const rep[])
+{
+	size_t len = strlen(s), n;
+	char *clean = NULL;
+	const char *p = s;
+
+	if (xt_text_valid_prefix(s, len) != len &&
+	    (p = clean = xt_text_sanitize(s, len, NULL)) == NULL) {
+		b->oom = 1;
+		return;
+	}
+	while (p[n = strcspn(p, set)] != '\0') {
+		put(b, p, n);
+		puts_(b, rep[strchr(set, p[n]) - set]);
+		p += n + 1;
+	}
+	put(b, p, n);
+	free(clean);
+}
+
+static const char xml_text_set[] = "&<>\n\r\t";
+static const char xml_attr_set[] = "&<>\"\n\r\t";
+static const char *const xml_rep[] = {
+	"&amp;", "&lt;", "&gt;", "&#10;", "&#13;", "&#9;"
+};
+static const char *const xml_attr_rep[] = {
+	"&amp;", "&lt;", "&gt;", "&quot;", "&#10;", "&#13;", "&#9;"
+};
+
+/* ---- xml ---- */
+
+/* Namespace declarations first, then the rest by name: a stable order,
+ * so the same stanza always gives the same line (libstrophe keeps
+ * attributes in a hash table, in no useful order). */
+static int
+attr_rank(const char *name)
+{
+	if (strcmp(name, "xmlns") == 0)
+		return 0;
+	return strncmp(name, "xmlns:", 6) == 0 ? 1 : 2;
+}
+
+static int
+attr_cmp(const void *a, const void *b)
+{
+	const char *const *x = a, *const *y = b;
+	int d = attr_rank(x[0]) - attr_rank(y[0]);
+
+	return d != 0 ? d : strcmp(x[0], y[0]);
+}
+
+static void
+put_attributes(struct buf *b, xmpp_stanza_t *st)
+{
+	int n = xmpp_stanza_get_attribute_count(st), i;
+	const char **a;
+
+	if (n <= 0)
+		return;
+	if ((a = calloc(2 * n, sizeof(*a))) == NULL) {
+		b->oom = 1;
+		return;
+	}
+	n = xmpp_stanza_get_attributes(st, a, 2 * n) / 2;
+	qsort(a, n, 2 * sizeof(*a), attr_cmp);
+	for (i = 0; i < n; i++) {
+		puts_(b, " ");
+		/* Names from a parser need no escaping; this only keeps a
+		 * bad name made by code from breaking the line. */
+		put_escaped(b, a[2 * i], xml_attr_set, xml_attr_rep);
+		puts_(b, "=\"");
+		put_escaped(b, a[2 * i + 1], xml_attr_set, xml_attr_rep);
+		puts_(b, "\"");
+	}
+	free(a);
+}
+
+static void
+put_element(struct buf *b, xmpp_stanza_t *st)
+{
+	const char *name, *text;
+	xmpp_stanza_t *c;
+
+	if (xmpp_stanza_is_text(st)) {
+		if ((text = xmpp_stanza_get_text_ptr(st)) != NULL)
+			put_escaped(b, text, xml_text_set, xml_rep);
+		return;
+	}
+	if ((name = xmpp_stanza_get_name(st)) == NULL)
+		return;
+	puts_(b, "<");
+	put_escaped(b, name, xml_attr_set, xml_attr_rep);
+	put_attributes(b, st);
+	if ((c = xmpp_stanza_get_children(st)) == NULL) {
+		puts_(b, "/>");
+		return;
+	}
+	puts_(b, ">");
+	for (; c != NULL; c = xmpp_stanza_get_next(c))
+		put_element(b, c);
+	puts_(b, "</");
+	put_escaped(b, name, xml_attr_set, xml_attr_rep);
+	puts_(b, ">");
+}
+
+char *
+xt_stanza_xml_line(xmpp_stanza_t *st)
+{
+	struct buf b = { NULL, 0, 0, 0 };
+
+	put_element(&b, st);
+	if (b.oom || b.s == NULL) {
+		free(b.s);
+		return b.oom ? NULL : strdup("");
+	}
+	return b.s;
+}
+
+/* ---- what json and text show ---- */
+
+/* What a stanza shows in json and text. The char * members are copies
+ * (free with xmpp_free), the others point into the stanza. */
+struct fields {
+	const char *name, *from, *to, *type, *id, *lang, *delay;
+	char *body, *subject, *thread, *show, *status, *priority;
+	const char *child, *child_ns;		/* iq payload */
+	const char *err_type, *err_cond;
+	char *err_text;
+};
+
+static int
+is(const char *a, const char *b)
+{
+	return a != NULL && strcmp(a, b) == 0;
+}
+
+/* Text of the first child element called name, or NULL. */
+static char *
+child_text(xmpp_stanza_t *st, const char *name)
+{
+	xmpp_stanza_t *c = xmpp_stanza_get_child_by_name(st, name);
+
+	return c != NULL ? xmpp_stanza_get_text(c) : NULL;
+}
+
+/* RFC 6120 8.3: the defined condition is the child of <error/> in the
+ * stanzas namespace other than <text/>; without namespaces (built by
+ * hand), the first child other than <text/>. */
+static void
+error_fields(xmpp_stanza_t *st, struct fields *f)
+{
+	xmpp_stanza_t *e = xmpp_stanza_get_child_by_name(st, "error"), *c;
+	const char *name, *any = NULL;
+
+	if (e == NULL)
+		return;
+	f->err_type = xmpp_stanza_get_type(e);
+	f->err_text = child_text(e, "text");
+	for (c = xmpp_stanza_get_children(e); c; c = xmpp_stanza_get_next(c)) {
+		name = xmpp_stanza_get_name(c);
+		if (!xmpp_stanza_is_tag(c) || is(name, "text"))
+			continue;
+		if (any == NULL)
+			any = name;
+		if (is(xmpp_stanza_get_ns(c), XMPP_NS_STANZAS_IETF)) {
+			f->err_cond = name;
+			break;
+		}
+	}
+	if (f->err_cond == NULL)
+		f->err_cond = any;
+}
+
+static void
+get_fields(xmpp_stanza_t *st, struct fields *f)
+{
+	xmpp_stanza_t *c;
+
+	memset(f, 0, sizeof(*f));
+	f->name = xmpp_stanza_get_name(st);
+	f->from = xmpp_stanza_get_from(st);
+	f->to = xmpp_stanza_get_to(st);
+	f->type = xmpp_stanza_get_type(st);
+	f->id = xmpp_stanza_get_id(st);
+	if ((f->lang = xmpp_stanza_get_attribute(st, "xml:lang")) == NULL)
+		f->lang = xmpp_stanza_get_attribute(st, "lang");
+	if (is(f->name, "message")) {
+		f->body = child_text(st, "body");
+		f->subject = child_text(st, "subject");
+		f->thread = child_text(st, "thread");
+	} else if (is(f->name, "presence")) {
+		f->show = child_text(st, "show");
+		f->status = child_text(st, "status");
+		f->priority = child_text(st, "priority");
+	} else if (is(f->name, "iq")) {
+		for (c = xmpp_stanza_get_children(st); c != NULL;
+		    c = xmpp_stanza_get_next(c))
+			if (xmpp_stanza_is_tag(c) &&
+			    !is(xmpp_stanza_get_name(c), "error"))
+				break;
+		if (c != NULL) {
+			f->child = xmpp_stanza_get_name(c);
+			f->child_ns = xmpp_stanza_get_ns(c);
+		}
+	}
+	/* XEP-0203: when a message or presence was first sent */
+	c = xmpp_stanza_get_child_by_name_and_ns(st, "delay", "urn:xmpp:delay");
+	if (c != NULL)
+		f->delay = xmpp_stanza_get_attribute(c, "stamp");
+	if (is(f->type, "error"))
+		error_fields(st, f);
+}
+
+static void
+fields_free(xmpp_stanza_t *st, struct fields *f)
+{
+	xmpp_ctx_t *ctx = xmpp_stanza_get_context(st);
+	char *owned[] = { f->body, f->subject, f->thread, f->show,
+	    f->status, f->priority, f->err_text };
+	size_t i;
+
+	for (i = 0; i < sizeof(owned) / sizeof(owned[0]); i++)
+		if (owned[i] != NULL)
+			xmpp_free(ctx, owned[i]);
+}
+
+/* ---- json ---- */
+
+/* Set key to s made valid; nothing when s is NULL. 0 or -1. */
+static int
+json_put(json_t *o, const char *key, const char *s)
+{
+	size_t len;
+	char *clean;
+	int rc;
+
+	if (s == NULL)
+		return 0;
+	len = strlen(s);
+	if (xt_text_valid_prefix(s, len) == len)
+		return json_object_set_new(o, key, json_stringn(s, len));
+	if ((clean = xt_text_sanitize(s, len, NULL)) == NULL)
+		return -1;
+	rc = json_object_set_new(o, key, json_string(clean));
+	free(clean);
+	return rc;
+}
+
+/* A priority is a number from -128 to 127 (RFC 6121 4.7.2.3); anything
+ * else is left to "xml". */
+static int
+json_priority(json_t *o, const char *s)
+{
+	char *end;
+	long n;
+
+	if (s == NULL)
+		return 0;
+	n = strtol(s, &end, 10);
+	if (end == s || *end != '\0' || n < -128 || n > 127)
+		return 0;
+	return json_object_set_new(o, "priority", json_integer(n));
+}
+
+static int
+json_error(json_t *o, const struct fields *f)
+{
+	json_t *e = json_object();
+	int rc;
+
+	if (json_object_set_new(o, "error", e) < 0)
+		return -1;
+	rc = json_put(e, "type", f->err_type);
+	rc |= json_put(e, "condition", f->err_cond);
+	rc |= json_put(e, "text", f->err_text);
+	return rc;
+}
+
+/* Always the same key order, so that lines are easy to compare. */
+static int
+json_fields(json_t *o, const struct fields *f, const char *xml)
+{
+	const struct {
+		const char *key, *val;
+	} kv[] = {
+		{ "stanza", f->name }, { "from", f->from }, { "to", f->to },
+		{ "type", f->type }, { "id", f->id }, { "lang", f->lang },
+		{ "body", f->body }, { "subject", f->subject },
+		{ "thread", f->thread }, { "show", f->show },
+		{ "status", f->status }, { "delay", f->delay },
+		{ "child", f->child }, { "child_ns", f->child_ns },
+	};
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < sizeof(kv) / sizeof(kv[0]); i++)
+		rc |= json_put(o, kv[i].key, kv[i].val);
+	rc |= json_priority(o, f->priority);
+	if (is(f->type, "error"))
+		rc |= json_error(o, f);
+	rc |= json_put(o, "xml", xml);
+	return rc;
+}
+
+static char *
+json_line(xmpp_stanza_t *st)
+{
+	struct fields f;
+	char *xml, *line = NULL;
+	json_t *o = json_object();
+
+	if (o == NULL || (xml = xt_stanza_xml_line(st)) == NULL) {
+		json_decref(o);
+		return NULL;
+	}
+	get_fields(st, &f);
+	if (json_fields(o, &f, xml) == 0)
+		line = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	fields_free(st, &f);
+	json_decref(o);
+	free(xml);
+	return line;
+}
+
+/* ---- text ---- */
+
+static const char tsv_set[] = "\\\t\n\r";
+static const char *const tsv_rep[] = { "\\\\", "\\t", "\\n", "\\r" };
+
+/* A tab, then s escaped (nothing if s is NULL). */
+static void
+put_field(struct buf *b, const char *s)
+{
+	puts_(b, "\t");
+	if (s != NULL)
+		put_escaped(b, s, tsv_set, tsv_rep);
+}
+
+static char *
+text_line(xmpp_stanza_t *st)
+{
+	struct buf b = { NULL, 0, 0, 0 };
+	struct fields f;
+
+	get_fields(st, &f);
+	if (f.from != NULL)
+		put_escaped(&b, f.from, tsv_set, tsv_rep);
+	if (is(f.name, "message")) {
+		put_field(&b, f.type ? f.type : "normal");
+		put_field(&b, f.body);
+	} else if (is(f.name, "presence")) {
+		put_field(&b, f.type ? f.type : "available");
+		put_field(&b, f.show);
+		put_field(&b, f.status);
+	} else {
+		put_field(&b, f.type);
+		put_field(&b, is(f.name, "iq") ? f.child_ns : f.name);
+	}
+	if (is(f.type, "error")) {
+		put_field(&b, f.err_cond);
+		put_field(&b, f.err_text);
+	}
+	fields_free(st, &f);
+	if (b.oom) {
+		free(b.s);
+		return NULL;
+	}
+	return b.s;
+}
+
+int
+xt_write_stanza(FILE *f, enum xt_format fmt, xmpp_stanza_t *st)
+{
+	char *line;
+	int rc;
+
+	switch (fmt) {
+	case XT_FMT_JSON:
+		line = json_line(st);
+		break;
+	case XT_FMT_TEXT:
+		line = text_line(st);
+		break;
+	default:
+		line = xt_stanza_xml_line(st);
+		break;
+	}
+	if (line == NULL)
+		return -1;
+	rc = fputs(line, f) == EOF || putc('\n', f) == EOF || ferror(f);
+	free(line);
+	return rc ? -1 : 0;
+}
