@@ -974,8 +974,10 @@ xt_account_password(struct xt_opts *o)
 		xt_die(XT_CONFIG, "no password for '%s': use --password-file, "
 		    "--password-fd, --password-command, XMPP_PASSWORD or the "
 		    "config file", o->jid);
-	if (*pw == '\0')
+	if (*pw == '\0') {
+		free(pw);
 		xt_die(XT_CONFIG, "empty password from %s", what);
+	}
 	o->password = pw;
 	xt_info(1, "password from %s", what);
 }

@@ -311,6 +311,8 @@ usage_error(poptContext con, const struct poptOption *table, int rc)
 	char name[256];
 
 	bad_option_name(word ? word : "?", table, name, sizeof(name));
+	/* Freed before exiting so leak checkers stay quiet. */
+	poptFreeContext(con);
 	if (rc == POPT_ERROR_BADOPT) {
 		if (strcmp(name, "--password") == 0 ||
 		    strcmp(name, "--passwd") == 0 ||

@@ -270,7 +270,7 @@ test_usage_errors(void)
 	    "--client-key without --client-cert");
 	run(&r, "-j", "a@b", "--cafile", "/nonexistent/ca.pem", NULL);
 	expect(&r, 78, NULL, "cannot read --cafile '/nonexistent/ca.pem': "
-	    "No such file", "a --cafile that is not there");
+	    "no such file", "a --cafile that is not there");
 	run(&r, "-j", "a@b", "--password-file", "/x", "--password-fd", "3",
 	    NULL);
 	expect(&r, 64, NULL, "--password-fd and --password-file cannot be "
@@ -459,10 +459,10 @@ test_config(void)
 	    "XMPP_CONFIG");
 	setenv("XMPP_CONFIG", "/nonexistent/config", 1);
 	run(&r, "-j", "a@b", NULL);
-	expect(&r, 78, NULL, "cannot read /nonexistent/config: No such file",
+	expect(&r, 78, NULL, "cannot read /nonexistent/config: no such file",
 	    "XMPP_CONFIG names a file that is not there");
 	run(&r, "-j", "a@b", "--config", "/nonexistent/c2", NULL);
-	expect(&r, 78, NULL, "cannot read /nonexistent/c2: No such file",
+	expect(&r, 78, NULL, "cannot read /nonexistent/c2: no such file",
 	    "--config names a file that is not there");
 	unsetenv("XMPP_CONFIG");
 	run(&r, "-j", "a@b", "-a", "work", NULL);
@@ -605,7 +605,7 @@ test_password_sources(void)
 	expect(&r, 78, NULL, want, "empty --password-file");
 	run(&r, "-j", "a@b", "--password-file", "/nonexistent", NULL);
 	expect(&r, 78, NULL, "cannot read --password-file '/nonexistent': "
-	    "No such file", "--password-file not there");
+	    "no such file", "--password-file not there");
 	put(p, 0600, "tildepw\n");
 	put(cfg, 0600, "password-file = ~/../pw\n");
 	run(&r, "-j", "a@b", NULL);
@@ -642,7 +642,7 @@ test_password_sources(void)
 	    "leaves the rest of stdin alone");
 	stdin_text = NULL;
 	run(&r, "-j", "a@b", "--password-fd", "77", NULL);
-	expect(&r, 78, NULL, "cannot read --password-fd 77: Bad file",
+	expect(&r, 78, NULL, "cannot read --password-fd 77: bad file",
 	    "--password-fd not open");
 	if (pipe(fds) != 0)
 		exit(2);
