@@ -9,14 +9,14 @@ PKGS = libstrophe openssl expat popt inih jansson
 CFLAGS ?= -O2 -g
 CFLAGS += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Icommon \
 	$(shell pkg-config --cflags $(PKGS))
-LDLIBS = $(shell pkg-config --libs $(PKGS)) -lreadline -lresolv
+LDLIBS = $(shell pkg-config --libs $(PKGS)) -lreadline -lresolv -lm
 ifeq ($(SANITIZE),1)
 CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer \
 	-fno-sanitize-recover=undefined
 LDFLAGS += -fsanitize=address,undefined
 endif
 
-TOOLS = xmpp-send
+TOOLS = xmpp-send xmpp-ping
 BINS = $(TOOLS:%=cmd/%)
 LIBOBJ = common/diag.o common/options.o common/account.o common/jid.o \
 	common/dns.o common/tls.o common/sasl.o common/session.o common/iq.o \

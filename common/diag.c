@@ -14,6 +14,7 @@
 const char *xt_progname = "xmpp-tools";
 int xt_verbose;
 int xt_quiet;
+void (*xt_die_hook)(int code, const char *msg);
 
 void
 xt_init(const char *argv0)
@@ -71,9 +72,14 @@ xt_error(const char *fmt, ...)
 void
 xt_die(int code, const char *fmt, ...)
 {
+	char buf[4096];
 	va_list ap;
 
 	va_start(ap, fmt);
+	if (xt_die_hook != NULL) {
+		vsnprintf(buf, sizeof(buf), fmt, ap);
+		xt_die_hook(code, buf);
+	}
 	vmsg(fmt, ap);
 	va_end(ap);
 	exit(code);

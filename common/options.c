@@ -321,10 +321,16 @@ usage_error(poptContext con, const struct poptOption *table, int rc)
 			    "never accepted on the command line: use "
 			    "--password-file, --password-fd, "
 			    "--password-command or XMPP_PASSWORD", name);
+		if (xt_die_hook != NULL)
+			xt_die(XT_USAGE, "unknown option '%s'", name);
 		xt_error("unknown option '%s'", name);
 	} else if (rc == POPT_ERROR_NOARG) {
+		if (xt_die_hook != NULL)
+			xt_die(XT_USAGE, "option '%s' needs an argument", name);
 		xt_error("option '%s' needs an argument", name);
 	} else {
+		if (xt_die_hook != NULL)
+			xt_die(XT_USAGE, "%s: %s", name, poptStrerror(rc));
 		xt_error("%s: %s", name, poptStrerror(rc));
 	}
 	fprintf(stderr, "try '%s --help' for more information\n",

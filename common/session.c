@@ -71,6 +71,10 @@ struct xt_session {
 	char cert_reason[256];
 	char cert_subject[256];
 	const char *mech;
+	char *offered;		/* SASL mechanisms after TLS */
+	int starttls_required;	/* -1: not offered */
+	int probe;		/* stop before authenticating */
+	xmpp_tlscert_t *cert;
 	struct xt_scram *scram;
 	int scram_verified;
 	unsigned long ids;
@@ -323,19 +327,18 @@ start_tls(struct xt_session *s)
 		xt_warn("warning: accepting the unverified certificate of "
 		    "'%s' (%s) because of --insecure", s->domain,
 		    s->cert_reason);
+	if (s->cert != NULL)
+		xmpp_tlscert_free(s->cert);
+	s->cert = cert = xmpp_conn_get_peer_cert(s->conn);
 	if (xt_opt.pin != NULL) {
-		cert = xmpp_conn_get_peer_cert(s->conn);
 		fp = cert ? xmpp_tlscert_get_string(cert,
 		    XMPP_CERT_FINGERPRINT_SHA256) : NULL;
 		if (fp == NULL || !xt_tls_pin_match(xt_opt.pin, fp)) {
 			xt_session_fail(s, XT_NOPERM, "certificate of '%s' "
 			    "does not match --pin: its SHA-256 fingerprint "
 			    "is %s", s->domain, fp ? fp : "unknown");
-			if (cert)
-				xmpp_tlscert_free(cert);
 			return;
 		}
-		xmpp_tlscert_free(cert);
 	}
 	xt_info(1, "TLS established with '%s' in %.1f ms", s->domain,
 	    s->phase_ms[XT_PH_TLS]);
@@ -451,6 +454,8 @@ features_cb(xmpp_conn_t *conn, xmpp_stanza_t *st, void *arg)
 			    "TLS", s->domain);
 			return 1;
 		}
+		s->starttls_required = xmpp_stanza_get_child_by_name(
+		    xmpp_stanza_get_child_by_ns(st, NS_TLS), "required") != NULL;
 		phase_begin(s, XT_PH_TLS);
 		set_state(s, ST_STARTTLS);
 		xmpp_send_raw_string(s->conn, "<starttls xmlns='%s'/>", NS_TLS);
@@ -468,6 +473,12 @@ features_cb(xmpp_conn_t *conn, xmpp_stanza_t *st, void *arg)
 			xmpp_free(s->ctx, t);
 			if (n >= sizeof(offered))
 				break;
+		}
+		free(s->offered);
+		s->offered = strdup(offered);
+		if (s->probe) {
+			set_state(s, ST_ONLINE);
+			return 1;
 		}
 		send_auth(s, offered);
 		return 1;
@@ -751,6 +762,7 @@ xt_session_new(void)
 	s->ctx = xmpp_ctx_new(NULL, &logger);
 	s->conn = xmpp_conn_new(s->ctx);
 	s->fd = -1;
+	s->starttls_required = -1;
 	s->timeout = xt_opt.timeout_s;
 	for (i = 0; i < XT_PH_NPHASES; i++)
 		s->phase_ms[i] = -1;
@@ -965,6 +977,48 @@ xt_session_ctx(struct xt_session *s)
 }
 
 void
+xt_session_set_probe(struct xt_session *s)
+{
+	s->probe = 1;
+}
+
+const char *
+xt_session_mechanisms(const struct xt_session *s)
+{
+	return s->offered;
+}
+
+const char *
+xt_session_mechanism(const struct xt_session *s)
+{
+	return s->mech;
+}
+
+int
+xt_session_starttls_required(const struct xt_session *s)
+{
+	return s->starttls_required;
+}
+
+xmpp_tlscert_t *
+xt_session_cert(const struct xt_session *s)
+{
+	return s->cert;
+}
+
+const char *
+xt_session_address(struct xt_session *s)
+{
+	return s->ntargets > 0 ? target_str(s) : "";
+}
+
+int
+xt_session_direct_tls(const struct xt_session *s)
+{
+	return s->ntargets > 0 && s->targets[s->cur].direct_tls;
+}
+
+void
 xt_session_close(struct xt_session *s)
 {
 	if (s->state == ST_CLOSED || s->state == ST_IDLE ||
@@ -993,10 +1047,14 @@ xt_session_free(struct xt_session *s)
 	xt_iq_forget(s);
 	if (s->state != ST_CLOSED && s->state != ST_IDLE)
 		s->state = ST_CLOSING;
+	/* The certificate uses the context's allocator: free it first. */
+	if (s->cert != NULL)
+		xmpp_tlscert_free(s->cert);
 	xmpp_conn_release(s->conn);
 	xmpp_ctx_free(s->ctx);
 	xmpp_shutdown();
 	xt_scram_free(s->scram);
+	free(s->offered);
 	free(s->targets);
 	free(s->jid);
 	free(s->bound);

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include <openssl/pem.h>
 #include <openssl/x509.h>
 
 #include "xt.h"
@@ -145,4 +146,24 @@ xt_tls_pin_match(const char *pins, const char *fingerprint)
 			return 1;
 	}
 	return 0;
+}
+
+long long
+xt_tls_cert_expiry(const xmpp_tlscert_t *cert)
+{
+	const char *pem = cert ? xmpp_tlscert_get_pem(cert) : NULL;
+	struct tm tm;
+	long long t = -1;
+	X509 *x = NULL;
+	BIO *bio;
+
+	/* libstrophe gives the date only as text: parse the PEM instead. */
+	if (pem == NULL || (bio = BIO_new_mem_buf(pem, -1)) == NULL)
+		return -1;
+	x = PEM_read_bio_X509(bio, NULL, NULL, NULL);
+	BIO_free(bio);
+	if (x != NULL && ASN1_TIME_to_tm(X509_get0_notAfter(x), &tm) == 1)
+		t = (long long)timegm(&tm);
+	X509_free(x);
+	return t;
 }

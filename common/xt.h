@@ -32,6 +32,8 @@ extern const char *xt_progname;
 extern int xt_verbose;		/* -v count */
 extern int xt_quiet;		/* -q: no warnings */
 
+/* If set, xt_die() calls it instead of printing (it must not return). */
+extern void (*xt_die_hook)(int code, const char *msg);
 /* Set the program name used as prefix of every message. */
 void xt_init(const char *argv0);
 /* "prog: message" on stderr unless --quiet. */
@@ -155,6 +157,8 @@ int xt_resolve(const char *domain, const struct xt_opts *o,
  * programs we start later see the user's own. */
 void xt_tls_trust_begin(const char *cafile, const char *capath);
 void xt_tls_trust_end(void);
+/* Expiry of a certificate as UTC seconds; -1 if unknown. */
+long long xt_tls_cert_expiry(const xmpp_tlscert_t *cert);
 /* 1 if the lowercase hex SHA-256 fingerprint matches one of the pins. */
 int xt_tls_pin_match(const char *pins, const char *fingerprint);
 /* Check a --pin value; 0 if valid. */
@@ -224,6 +228,18 @@ const char *xt_session_jid(const struct xt_session *s);
 const char *xt_session_domain(const struct xt_session *s);
 xmpp_conn_t *xt_session_conn(struct xt_session *s);
 xmpp_ctx_t *xt_session_ctx(struct xt_session *s);
+/* Stop after the stream features that follow TLS: no login. */
+void xt_session_set_probe(struct xt_session *s);
+/* SASL mechanisms offered (space separated) and the one used, or NULL. */
+const char *xt_session_mechanisms(const struct xt_session *s);
+const char *xt_session_mechanism(const struct xt_session *s);
+/* 1 if the server marked STARTTLS required, 0 if not, -1 not offered. */
+int xt_session_starttls_required(const struct xt_session *s);
+/* The server's certificate (owned by s), or NULL without TLS. */
+xmpp_tlscert_t *xt_session_cert(const struct xt_session *s);
+/* "ADDRESS:PORT" connected to, and whether it was direct TLS. */
+const char *xt_session_address(struct xt_session *s);
+int xt_session_direct_tls(const struct xt_session *s);
 /* Send </stream:stream> and drop the connection without waiting. */
 void xt_session_close(struct xt_session *s);
 void xt_session_free(struct xt_session *s);
