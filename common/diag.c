@@ -113,7 +113,7 @@ xt_close_stdout(void)
 		if (errno == EPIPE)
 			exit(XT_IOERR);
 		xt_die(XT_IOERR, "cannot write to standard output: %s",
-		    strerror(errno));
+		    xt_strerror(errno));
 	}
 }
 

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* dns.c: the ordered list of addresses to try (RFC 6120 3.2, XEP-0368). */
 #include <arpa/inet.h>
+#include <errno.h>
 #include <arpa/nameser.h>
 #include <netdb.h>
 #include <resolv.h>
@@ -83,8 +84,11 @@ add_addrs(const char *host, unsigned short port, int direct_tls,
 	hints.ai_flags = AI_ADDRCONFIG;
 	r = getaddrinfo(host, NULL, &hints, &res);
 	if (r != 0) {
+		/* gai_strerror() is capitalised; our messages are not. */
 		snprintf(err, errlen, "cannot resolve '%s': %s", host,
-		    r == EAI_NONAME ? "no such host" : gai_strerror(r));
+		    r == EAI_NONAME ? "no such host" : r == EAI_AGAIN ?
+		    "temporary failure in name resolution" : r == EAI_SYSTEM ?
+		    xt_strerror(errno) : gai_strerror(r));
 		return -1;
 	}
 	for (ai = res; ai != NULL && *n < MAX_TARGETS; ai = ai->ai_next) {
