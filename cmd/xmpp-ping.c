@@ -147,12 +147,24 @@ send_ping(struct xt_session *s, struct target *t, xt_iq_cb cb)
 	xmpp_stanza_release(iq);
 }
 
+/* One JSON Lines record on stdout; consumes o. */
+static void
+emit_json(json_t *o)
+{
+	char *line = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER |
+	    JSON_REAL_PRECISION(6));
+
+	if (line != NULL)
+		printf("%s\n", line);
+	free(line);
+	json_decref(o);
+}
+
 static void
 print_reply(struct target *t, const char *result, double ms,
     const char *cond, xmpp_stanza_t *st)
 {
 	json_t *o;
-	char *line;
 
 	if (opt.check)
 		return;
@@ -174,10 +186,7 @@ print_reply(struct target *t, const char *result, double ms,
 			json_object_set_new(o, "rtt_ms", json_real(ms));
 		if (cond)
 			json_object_set_new(o, "condition", json_string(cond));
-		line = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6));
-		printf("%s\n", line);
-		free(line);
-		json_decref(o);
+		emit_json(o);
 	} else if (xt_opt.format == XT_FMT_TEXT) {
 		printf("reply\t%s\t%ld\t%s\t", t->jid, t->sent, result);
 		if (ms >= 0)
@@ -272,7 +281,6 @@ summary(struct target *t)
 	    avg * avg)) : 0;
 	long loss = t->sent ? (t->sent - t->received) * 100 / t->sent : 0;
 	json_t *o;
-	char *line;
 
 	if (opt.check)
 		return;
@@ -292,10 +300,7 @@ summary(struct target *t)
 			json_object_set_new(o, "rtt_max_ms", json_real(t->max));
 			json_object_set_new(o, "rtt_mdev_ms", json_real(mdev));
 		}
-		line = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6));
-		printf("%s\n", line);
-		free(line);
-		json_decref(o);
+		emit_json(o);
 	} else if (xt_opt.format == XT_FMT_TEXT) {
 		printf("summary\t%s\t%ld\t%ld\t%ld", t->jid, t->sent,
 		    t->received, loss);
@@ -313,7 +318,6 @@ print_timing(struct xt_session *s)
 	    "bind" };
 	const char *mech = xt_session_mechanism(s);
 	json_t *o;
-	char *line;
 	int p;
 
 	if (!opt.timing || opt.check)
@@ -343,10 +347,7 @@ print_timing(struct xt_session *s)
 		if (first_pong >= 0)
 			json_object_set_new(o, "first_pong_ms",
 			    json_real(first_pong));
-		line = json_dumps(json_pack("{s:o}", "timing", o),
-		    JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6));
-		printf("%s\n", line);
-		free(line);
+		emit_json(json_pack("{s:o}", "timing", o));
 	} else {
 		for (p = 0; p < XT_PH_NPHASES; p++)
 			if (xt_session_phase_ms(s, p) >= 0)
@@ -389,7 +390,7 @@ report_probe(struct xt_session *s)
 	int req = xt_session_starttls_required(s);
 	time_t t = (time_t)expiry;
 	json_t *o, *list;
-	char *line, *m, *save = NULL, *copy;
+	char *m, *save = NULL, *copy;
 
 	if (expiry >= 0) {
 		strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S UTC",
@@ -431,10 +432,7 @@ report_probe(struct xt_session *s)
 			    cert_field(s, XMPP_CERT_FINGERPRINT_SHA256)));
 		}
 		json_object_set_new(o, "sasl_mechanisms", list);
-		line = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6));
-		printf("%s\n", line);
-		free(line);
-		json_decref(o);
+		emit_json(o);
 		return 0;
 	}
 	printf("server: %s at %s\n", xt_session_domain(s),
