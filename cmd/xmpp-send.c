@@ -1,67 +1,114 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* xmpp-send: send a message and exit 0 only once the server has it. */
+/* xmpp-send: send messages or stanzas; exit 0 only once the server has
+ * confirmed every one of them. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
+
+#include <openssl/rand.h>
+#include <readline/history.h>
+#include <readline/readline.h>
 
 #include "xt.h"
 
+#define NS_RECEIPTS "urn:xmpp:receipts"
+#define HIGH_WATER 1000		/* unconfirmed stanzas before we stop reading */
+#define LOW_WATER 500
+
 static struct {
-	char *message;
-	char *type;
-	char *subject;
+	char *message, *type, *subject, *thread, *nick, *room_password_file;
+	char *rate, *recipients, *failed, *retries;
+	int lines, raw, chatroom, receipt, dry_run;
 } opt;
 
 static struct poptOption table[] = {
 	{ "message", 'm', POPT_ARG_STRING, &opt.message, 0,
 	    "send TEXT instead of reading standard input", "TEXT" },
+	{ "lines", 'l', POPT_ARG_NONE, &opt.lines, 0,
+	    "send each line of standard input as a message, as it arrives",
+	    NULL },
+	{ "raw", 'r', POPT_ARG_NONE, &opt.raw, 0,
+	    "standard input is XML stanzas, sent as they are", NULL },
+	{ "chatroom", 'c', POPT_ARG_NONE, &opt.chatroom, 0,
+	    "the JIDs are chat rooms: join, send, leave", NULL },
+	{ "nick", 'n', POPT_ARG_STRING, &opt.nick, 0,
+	    "nickname in rooms (default: the JID's local part)", "NICK" },
+	{ "room-password-file", '\0', POPT_ARG_STRING,
+	    &opt.room_password_file, 0, "read the rooms' password from FILE",
+	    "FILE" },
 	{ "subject", 's', POPT_ARG_STRING, &opt.subject, 0,
 	    "message subject", "TEXT" },
+	{ "thread", '\0', POPT_ARG_STRING, &opt.thread, 0,
+	    "message thread", "ID" },
 	{ "type", 't', POPT_ARG_STRING, &opt.type, 0,
-	    "message type (default chat)", "chat|normal|headline" },
+	    "message type (default chat; groupchat with --chatroom)",
+	    "chat|normal|headline|groupchat" },
+	{ "receipt", '\0', POPT_ARG_NONE, &opt.receipt, 0,
+	    "ask for delivery receipts (XEP-0184) and wait for them", NULL },
+	{ "rate", '\0', POPT_ARG_STRING, &opt.rate, 0,
+	    "send at most N stanzas per second", "N" },
+	{ "recipients", '\0', POPT_ARG_STRING, &opt.recipients, 0,
+	    "also send to the JIDs in FILE, one per line", "FILE" },
+	{ "retries", '\0', POPT_ARG_STRING, &opt.retries, 0,
+	    "reconnect N times after losing the connection (default 3)", "N" },
+	{ "failed", '\0', POPT_ARG_STRING, &opt.failed, 0,
+	    "write stanzas the server never confirmed to FILE", "FILE" },
+	{ "dry-run", '\0', POPT_ARG_NONE, &opt.dry_run, 0,
+	    "write the stanzas to standard output, connect to nothing", NULL },
 	{ NULL, 0, POPT_ARG_INCLUDE_TABLE, xt_conn_table, 0,
 	    "Connection options:", NULL },
 	POPT_AUTOHELP
 	POPT_TABLEEND
 };
 
+struct receipt {
+	char *id, *to;
+	int got;
+};
+
 struct run {
 	const char **to;
 	int nto;
-	char **ids;		/* of the messages we sent */
-	int bounced;
+	char **nicks;		/* the nick joined in each room */
+	struct xt_session *s;
+	xmpp_ctx_t *ctx;
+	struct xt_outq *q;
+	struct xt_reader *reader;
+	char *room_password;
+	char idprefix[16];
+	unsigned long ids;
+	long retries;
+	double rate;
+	int streaming, interactive, eof;
+	char *part;		/* --lines: the unfinished last line */
+	size_t partlen;
+	unsigned long lineno;
+	struct receipt *rc;
+	size_t nrc;
+	double receipt_deadline;
+	char **rawiqs;		/* ids of --raw iqs awaiting their reply */
+	size_t nrawiqs;
+	int paused;
+	int bounced, iq_errors, data_error, stdout_lost;
 };
 
-/* Read all of standard input. */
-static char *
-read_all(size_t *len)
-{
-	size_t cap = 4096, n = 0;
-	char *buf = malloc(cap);
-	ssize_t r;
+static struct run run;
 
-	if (buf == NULL)
-		xt_die(XT_SOFTWARE, "out of memory");
-	for (;;) {
-		if (n + 1 >= cap && (buf = realloc(buf, cap *= 2)) == NULL)
-			xt_die(XT_SOFTWARE, "out of memory");
-		r = read(STDIN_FILENO, buf + n, cap - n - 1);
-		if (r == 0)
-			break;
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
-			xt_die(XT_IOERR, "cannot read standard input: %s",
-			    xt_strerror(errno));
-		n += r;
-	}
-	buf[n] = '\0';
-	*len = n;
+
+/* ---- building stanzas ---- */
+
+static const char *
+next_id(void)
+{
+	static char buf[48];
+
+	snprintf(buf, sizeof(buf), "%s-%lu", run.idprefix, ++run.ids);
 	return buf;
 }
 
-/* Replace what XML cannot carry, with a warning naming what. */
+/* Replace what XML cannot carry, with a warning naming where. */
 static char *
 clean(const char *what, const char *raw, size_t len)
 {
@@ -77,32 +124,11 @@ clean(const char *what, const char *raw, size_t len)
 	return text;
 }
 
-/* The body, with trailing newlines dropped (the shell's `echo` adds one
- * nobody wants in a chat window). */
-static char *
-body_text(void)
-{
-	size_t len;
-	char *raw, *body;
-
-	if (opt.message != NULL) {
-		raw = strdup(opt.message);
-		len = strlen(raw);
-	} else {
-		raw = read_all(&len);
-	}
-	while (len > 0 && (raw[len - 1] == '\n' || raw[len - 1] == '\r'))
-		len--;
-	body = clean("message", raw, len);
-	free(raw);
-	return body;
-}
-
 static void
-add_text_child(xmpp_ctx_t *ctx, xmpp_stanza_t *parent, const char *name,
-    const char *text)
+add_text_child(xmpp_stanza_t *parent, const char *name, const char *text)
 {
-	xmpp_stanza_t *c = xmpp_stanza_new(ctx), *t = xmpp_stanza_new(ctx);
+	xmpp_stanza_t *c = xmpp_stanza_new(run.ctx);
+	xmpp_stanza_t *t = xmpp_stanza_new(run.ctx);
 
 	xmpp_stanza_set_name(c, name);
 	xmpp_stanza_set_text(t, text);
@@ -112,137 +138,740 @@ add_text_child(xmpp_ctx_t *ctx, xmpp_stanza_t *parent, const char *name,
 	xmpp_stanza_release(c);
 }
 
-static xmpp_stanza_t *
-make_message(struct xt_session *s, const char *to, const char *body)
+static void
+add_empty_child(xmpp_stanza_t *parent, const char *name, const char *ns,
+    const char *id)
 {
-	xmpp_ctx_t *ctx = xt_session_ctx(s);
-	xmpp_stanza_t *m, *oid;
-	const char *id = xt_session_id(s);
+	xmpp_stanza_t *c = xmpp_stanza_new(run.ctx);
 
-	m = xmpp_message_new(ctx, opt.type, to, id);
-	if (opt.subject != NULL)
-		add_text_child(ctx, m, "subject", opt.subject);
-	add_text_child(ctx, m, "body", body);
-	/* XEP-0359: lets a receiver drop a duplicate after a re-send. */
-	oid = xmpp_stanza_new(ctx);
-	xmpp_stanza_set_name(oid, "origin-id");
-	xmpp_stanza_set_ns(oid, "urn:xmpp:sid:0");
-	xmpp_stanza_set_id(oid, id);
-	xmpp_stanza_add_child(m, oid);
-	xmpp_stanza_release(oid);
-	return m;
+	xmpp_stanza_set_name(c, name);
+	xmpp_stanza_set_ns(c, ns);
+	if (id != NULL)
+		xmpp_stanza_set_id(c, id);
+	xmpp_stanza_add_child(parent, c);
+	xmpp_stanza_release(c);
 }
 
-/* RFC 6120 8.3: a message we sent came back as an error. */
-static int
-bounce_cb(xmpp_conn_t *conn, xmpp_stanza_t *st, void *arg)
+/* Queue (or print, with --dry-run) one serialised stanza. */
+static void
+emit(xmpp_stanza_t *st)
 {
-	struct run *r = arg;
-	const char *from = xmpp_stanza_get_from(st), *text;
-	const char *id = xmpp_stanza_get_id(st);
-	int i;
+	char *xml = xt_stanza_xml_line(st);
 
-	(void)conn;
-	for (i = 0; i < r->nto && id != NULL; i++)
-		if (strcmp(r->ids[i], id) == 0)
-			break;
-	if (id == NULL || i == r->nto)
-		return 1;	/* not one of ours */
-	text = xt_error_text(st);
-	xt_error("message to '%s' bounced: %s%s%s", from ? from : "?",
-	    xt_error_condition(st), text ? ": " : "", text ? text : "");
-	r->bounced++;
-	return 1;
+	if (xml == NULL)
+		xt_die(XT_SOFTWARE, "out of memory");
+	if (opt.dry_run) {
+		if (printf("%s\n", xml) < 0)
+			run.stdout_lost = 1;
+		free(xml);
+		return;
+	}
+	xt_outq_push(run.q, xml);
 }
 
 static void
-check_args(const char **to, int nto)
+track_receipt(const char *id, const char *to)
 {
-	const char *why;
+	struct receipt *grown;
+
+	grown = realloc(run.rc, (run.nrc + 1) * sizeof(*run.rc));
+	if (grown == NULL)
+		xt_die(XT_SOFTWARE, "out of memory");
+	run.rc = grown;
+	run.rc[run.nrc].id = strdup(id);
+	run.rc[run.nrc].to = strdup(to);
+	run.rc[run.nrc].got = 0;
+	run.nrc++;
+}
+
+/* One message per recipient. */
+static void
+send_body(const char *body)
+{
+	xmpp_stanza_t *m;
+	const char *id;
 	int i;
 
-	if (nto == 0)
-		xt_die(XT_USAGE, "no recipient; try '%s --help'", xt_progname);
-	for (i = 0; i < nto; i++)
-		if (!xt_jid_valid(to[i], &why))
-			xt_die(XT_USAGE, "invalid recipient '%s': %s", to[i],
-			    why);
-	if (opt.type == NULL)
-		opt.type = "chat";
-	if (strcmp(opt.type, "chat") != 0 && strcmp(opt.type, "normal") != 0 &&
-	    strcmp(opt.type, "headline") != 0)
-		xt_die(XT_USAGE, "invalid --type '%s': expected chat, normal "
-		    "or headline", opt.type);
+	for (i = 0; i < run.nto; i++) {
+		id = next_id();
+		m = xmpp_message_new(run.ctx, opt.type, run.to[i], id);
+		if (opt.subject != NULL)
+			add_text_child(m, "subject", opt.subject);
+		add_text_child(m, "body", body);
+		if (opt.thread != NULL)
+			add_text_child(m, "thread", opt.thread);
+		if (opt.receipt) {
+			add_empty_child(m, "request", NS_RECEIPTS, NULL);
+			track_receipt(id, run.to[i]);
+		}
+		/* XEP-0359: lets a receiver drop a duplicate after a
+		 * re-send. */
+		add_empty_child(m, "origin-id", "urn:xmpp:sid:0", id);
+		emit(m);
+		xmpp_stanza_release(m);
+	}
+}
+
+/* ---- reading input ---- */
+
+static void
+send_line(const char *line, size_t len)
+{
+	char what[64], *body;
+
+	run.lineno++;
+	if (len > 0 && line[len - 1] == '\r')
+		len--;
+	if (len == 0)
+		return;		/* empty lines are skipped */
+	snprintf(what, sizeof(what), "message of line %lu", run.lineno);
+	body = clean(what, line, len);
+	send_body(body);
+	free(body);
+}
+
+static void
+lines_feed(const char *buf, size_t n, int eof)
+{
+	const char *p = buf, *nl;
+	char *grown;
+
+	while ((nl = memchr(p, '\n', buf + n - p)) != NULL) {
+		if (run.partlen > 0) {
+			grown = realloc(run.part, run.partlen + (nl - p) + 1);
+			if (grown == NULL)
+				xt_die(XT_SOFTWARE, "out of memory");
+			memcpy(grown + run.partlen, p, nl - p);
+			run.part = grown;
+			send_line(run.part, run.partlen + (nl - p));
+			run.partlen = 0;
+		} else {
+			send_line(p, nl - p);
+		}
+		p = nl + 1;
+	}
+	if (p < buf + n) {
+		if ((grown = realloc(run.part, run.partlen + (buf + n - p) +
+		    1)) == NULL)
+			xt_die(XT_SOFTWARE, "out of memory");
+		memcpy(grown + run.partlen, p, buf + n - p);
+		run.part = grown;
+		run.partlen += buf + n - p;
+	}
+	if (eof && run.partlen > 0) {
+		send_line(run.part, run.partlen);
+		run.partlen = 0;
+	}
 }
 
 static int
-send_all(struct run *r, const char *body)
+is_our_id(const char *id)
 {
-	struct xt_session *s = xt_session_new();
-	xmpp_stanza_t *m;
+	return id != NULL && strncmp(id, run.idprefix,
+	    strlen(run.idprefix)) == 0;
+}
+
+/* --raw: each stanza as it is; "to" may be left to the recipients. */
+static int
+raw_stanza(xmpp_stanza_t *st, void *arg)
+{
+	const char *name = xmpp_stanza_get_name(st);
+	const char *type = xmpp_stanza_get_type(st);
+	xmpp_stanza_t *copy;
+	char **grown;
+	int i;
+
+	(void)arg;
+	if (strcmp(name, "message") != 0 && strcmp(name, "presence") != 0 &&
+	    strcmp(name, "iq") != 0) {
+		xt_error("line %lu: <%s> is not a stanza (message, presence "
+		    "or iq)", xt_reader_line(run.reader), name);
+		run.data_error = 1;
+		return 1;
+	}
+	if (xmpp_stanza_get_id(st) == NULL)
+		xmpp_stanza_set_id(st, next_id());
+	if (strcmp(name, "iq") == 0 && type != NULL &&
+	    (strcmp(type, "get") == 0 || strcmp(type, "set") == 0)) {
+		grown = realloc(run.rawiqs, (run.nrawiqs + 1) * sizeof(*grown));
+		if (grown == NULL)
+			xt_die(XT_SOFTWARE, "out of memory");
+		run.rawiqs = grown;
+		run.rawiqs[run.nrawiqs++] = strdup(xmpp_stanza_get_id(st));
+	}
+	if (xmpp_stanza_get_to(st) != NULL || run.nto == 0 ||
+	    strcmp(name, "iq") == 0) {
+		emit(st);
+		return 0;
+	}
+	for (i = 0; i < run.nto; i++) {
+		copy = xmpp_stanza_copy(st);
+		xmpp_stanza_set_to(copy, run.to[i]);
+		if (i > 0)
+			xmpp_stanza_set_id(copy, next_id());
+		emit(copy);
+		xmpp_stanza_release(copy);
+	}
+	return 0;
+}
+
+static void
+end_of_input(void)
+{
+	run.eof = 1;
+	if (run.s != NULL)
+		xt_session_watch(run.s, -1, NULL, NULL);
+}
+
+static void
+feed(const char *buf, size_t n, int eof)
+{
+	int r;
+
+	if (!opt.raw) {
+		lines_feed(buf, n, eof);
+		return;
+	}
+	r = xt_reader_feed(run.reader, buf, n, eof);
+	if (r < 0) {
+		/* What came before the bad line is still confirmed. */
+		xt_error("%s", xt_reader_error(run.reader));
+		run.data_error = 1;
+	}
+	if (r != 0 || run.data_error)
+		end_of_input();
+}
+
+static void
+readline_cb(char *line)
+{
+	if (line == NULL) {
+		rl_callback_handler_remove();
+		end_of_input();
+		return;
+	}
+	if (*line != '\0')
+		add_history(line);
+	send_line(line, strlen(line));
+	free(line);
+}
+
+static void
+on_input(void *arg)
+{
+	char buf[65536];
+	ssize_t n;
+
+	(void)arg;
+	if (run.interactive) {
+		rl_callback_read_char();
+		return;
+	}
+	n = read(STDIN_FILENO, buf, sizeof(buf));
+	if (n < 0 && (errno == EINTR || errno == EAGAIN))
+		return;
+	if (n < 0) {
+		xt_error("cannot read standard input: %s", xt_strerror(errno));
+		run.data_error = 1;
+		n = 0;
+	}
+	feed(buf, n, n == 0);
+	if (n == 0)
+		end_of_input();
+}
+
+/* ---- what comes back ---- */
+
+static int
+message_cb(xmpp_conn_t *conn, xmpp_stanza_t *st, void *arg)
+{
+	const char *type = xmpp_stanza_get_type(st), *text, *rid;
+	const char *from = xmpp_stanza_get_from(st);
+	xmpp_stanza_t *r;
+	size_t i;
+
+	(void)conn;
+	(void)arg;
+	if (type != NULL && strcmp(type, "error") == 0) {
+		/* RFC 6120 8.3: one of ours came back. */
+		if (!is_our_id(xmpp_stanza_get_id(st)))
+			return 1;
+		text = xt_error_text(st);
+		xt_error("message to '%s' bounced: %s%s%s", from ? from : "?",
+		    xt_error_condition(st), text ? ": " : "", text ? text : "");
+		run.bounced++;
+		return 1;
+	}
+	r = xmpp_stanza_get_child_by_ns(st, NS_RECEIPTS);
+	if (r == NULL || strcmp(xmpp_stanza_get_name(r), "received") != 0 ||
+	    (rid = xmpp_stanza_get_id(r)) == NULL)
+		return 1;
+	for (i = 0; i < run.nrc; i++)
+		if (strcmp(run.rc[i].id, rid) == 0)
+			run.rc[i].got = 1;
+	return 1;
+}
+
+/* --raw: print the answers to our iq get/set. */
+static int
+iq_cb(xmpp_conn_t *conn, xmpp_stanza_t *st, void *arg)
+{
+	const char *id = xmpp_stanza_get_id(st);
+	const char *type = xmpp_stanza_get_type(st);
+	size_t i;
+
+	(void)conn;
+	(void)arg;
+	if (id == NULL || type == NULL || (strcmp(type, "result") != 0 &&
+	    strcmp(type, "error") != 0))
+		return 1;
+	for (i = 0; i < run.nrawiqs; i++)
+		if (strcmp(run.rawiqs[i], id) == 0)
+			break;
+	if (i == run.nrawiqs)
+		return 1;
+	free(run.rawiqs[i]);
+	run.rawiqs[i] = run.rawiqs[--run.nrawiqs];
+	if (strcmp(type, "error") == 0)
+		run.iq_errors++;
+	if (!run.stdout_lost && (xt_write_stanza(stdout, xt_opt.format, st) <
+	    0 || fflush(stdout) != 0)) {
+		/* `| head -1`: stop reading, but confirm what was sent. */
+		run.stdout_lost = 1;
+		end_of_input();
+	}
+	return 1;
+}
+
+static int
+receipts_pending(void)
+{
+	size_t i;
+
+	for (i = 0; i < run.nrc; i++)
+		if (!run.rc[i].got)
+			return 1;
+	return 0;
+}
+
+/* Called by the event loop between events: 1 when all is done. */
+static int
+pump(void *arg)
+{
+	double oldest;
+
+	(void)arg;
+	if (xt_signalled && !run.eof) {
+		xt_info(1, "interrupted: confirming what was sent");
+		if (run.interactive)
+			rl_callback_handler_remove();
+		end_of_input();
+	}
+	xt_outq_pump(run.q, run.eof);
+	/* Back-pressure with hysteresis: memory stays bounded. */
+	if (!run.paused && xt_outq_unconfirmed(run.q) >= HIGH_WATER)
+		run.paused = 1;
+	else if (run.paused && xt_outq_unconfirmed(run.q) < LOW_WATER)
+		run.paused = 0;
+	if (run.streaming && !run.eof)
+		xt_session_pause_input(run.s, run.paused);
+	oldest = xt_outq_oldest_barrier(run.q);
+	if (oldest > 0 && xt_now() - oldest > xt_opt.timeout_s) {
+		xt_session_fail(run.s, XT_TEMPFAIL, "no answer from '%s' "
+		    "within %g s", xt_session_domain(run.s), xt_opt.timeout_s);
+		return 0;
+	}
+	if (!run.eof || xt_outq_unconfirmed(run.q) > 0)
+		return 0;
+	/* Answers still due (receipts, iq replies) get --timeout more. */
+	if ((receipts_pending() || run.nrawiqs > 0) && !xt_signalled) {
+		if (run.receipt_deadline == 0)
+			run.receipt_deadline = xt_now() + xt_opt.timeout_s;
+		return xt_now() >= run.receipt_deadline;
+	}
+	return 1;
+}
+
+/* ---- the session ---- */
+
+static int
+join_rooms(void)
+{
+	char why[512], joined[1024];
 	int i, status;
 
-	if ((status = xt_session_connect(s)) != 0)
-		goto out;
-	xmpp_handler_add(xt_session_conn(s), bounce_cb, NULL, "message",
-	    "error", r);
-	if ((r->ids = calloc(r->nto, sizeof(*r->ids))) == NULL)
-		xt_die(XT_SOFTWARE, "out of memory");
-	for (i = 0; i < r->nto; i++) {
-		m = make_message(s, r->to[i], body);
-		r->ids[i] = strdup(xmpp_stanza_get_id(m));
-		xt_session_send(s, m);
-		xmpp_stanza_release(m);
+	for (i = 0; opt.chatroom && i < run.nto; i++) {
+		status = xt_muc_join(run.s, run.to[i], opt.nick,
+		    run.room_password, joined, sizeof(joined), why,
+		    sizeof(why));
+		if (status == XT_NEGATIVE)
+			xt_error("%s", why);
+		if (status != 0)
+			return status;
+		free(run.nicks[i]);
+		run.nicks[i] = strdup(joined);
 	}
-	if ((status = xt_barrier(s)) != 0)
-		goto out;
-	xt_info(1, "the server has processed %d message%s", r->nto,
-	    r->nto == 1 ? "" : "s");
-	xt_session_close(s);
-out:
+	return 0;
+}
+
+static void
+leave_rooms(void)
+{
+	int i;
+
+	for (i = 0; opt.chatroom && i < run.nto; i++)
+		if (run.nicks[i] != NULL)
+			xt_muc_leave(run.s, run.to[i], run.nicks[i]);
+}
+
+/* Connection lost or dead: worth another try? */
+static int
+retryable(int status)
+{
+	return status == XT_UNAVAILABLE || status == XT_TEMPFAIL;
+}
+
+static void
+backoff(long attempt)
+{
+	double until = xt_now() + (attempt < 5 ? 1 << attempt : 30);
+	struct timespec ts = { 0, 50000000 };
+
+	while (xt_now() < until && !xt_signalled)
+		nanosleep(&ts, NULL);
+}
+
+static int
+online(void)
+{
+	int status;
+
+	if ((status = join_rooms()) != 0)
+		return status;
+	/* Reading input for days: only each answer is bounded now. */
+	if (run.streaming)
+		xt_session_set_deadline(run.s, 0);
+	if (run.streaming && !run.eof)
+		xt_session_watch(run.s, STDIN_FILENO, on_input, NULL);
+	return 0;
+}
+
+static int
+deliver(void)
+{
+	long attempt = 0;
+	int status;
+
+	if ((status = xt_session_connect(run.s)) == 0)
+		status = online();
 	if (status != 0)
-		xt_error("%s", xt_session_error(s));
-	xt_session_free(s);
-	for (i = 0; r->ids != NULL && i < r->nto; i++)
-		free(r->ids[i]);
-	free(r->ids);
-	if (status == 0 && r->bounced > 0)
-		status = XT_NEGATIVE;
+		goto fail;
+	/* Only a connection that was up and got lost is tried again. */
+	while ((status = xt_session_run(run.s, pump, NULL)) != 0) {
+		do {
+			if (!retryable(status) || attempt >= run.retries ||
+			    xt_signalled)
+				goto fail;
+			xt_warn("%s; reconnecting (%ld of %ld)",
+			    xt_session_error(run.s), attempt + 1, run.retries);
+			backoff(attempt++);
+			xt_outq_restart(run.q);
+			if ((status = xt_session_reconnect(run.s)) == 0)
+				status = online();
+		} while (status != 0);
+	}
+	leave_rooms();
+	xt_info(1, "the server has confirmed %llu stanza%s",
+	    xt_outq_confirmed(run.q), xt_outq_confirmed(run.q) == 1 ? "" :
+	    "s");
+	xt_session_close(run.s);
+	return 0;
+fail:
+	if (xt_session_error(run.s) != NULL)
+		xt_error("%s", xt_session_error(run.s));
 	return status;
+}
+
+/* Stanzas never confirmed: --failed FILE, else stderr. */
+static void
+report_unconfirmed(void)
+{
+	FILE *f = stderr;
+
+	if (run.q == NULL || xt_outq_unconfirmed(run.q) == 0)
+		return;
+	if (opt.failed != NULL && (f = fopen(opt.failed, "w")) == NULL) {
+		xt_error("cannot write '%s': %s", opt.failed,
+		    xt_strerror(errno));
+		f = stderr;
+	}
+	xt_error("%zu stanza%s not confirmed by the server%s%s",
+	    xt_outq_unconfirmed(run.q), xt_outq_unconfirmed(run.q) == 1 ?
+	    " was" : "s were", f == stderr ? ":" : "; written to ",
+	    f == stderr ? "" : opt.failed);
+	xt_outq_dump(run.q, f);
+	if (f != stderr)
+		fclose(f);
+}
+
+static int
+report_receipts(void)
+{
+	size_t i;
+	int missing = 0;
+
+	for (i = 0; i < run.nrc; i++)
+		if (!run.rc[i].got) {
+			xt_error("no receipt from '%s' within %g s",
+			    run.rc[i].to, xt_opt.timeout_s);
+			missing++;
+		}
+	for (i = 0; i < run.nrawiqs; i++)
+		xt_error("no reply to iq '%s' within %g s", run.rawiqs[i],
+		    xt_opt.timeout_s);
+	return missing || run.nrawiqs > 0;
+}
+
+/* ---- start and end ---- */
+
+static void
+add_recipients_file(void)
+{
+	FILE *f;
+	char *line = NULL, *p;
+	size_t cap = 0;
+	const char **grown;
+
+	if (opt.recipients == NULL)
+		return;
+	if ((f = fopen(opt.recipients, "r")) == NULL)
+		xt_die(XT_CONFIG, "cannot read --recipients '%s': %s",
+		    opt.recipients, xt_strerror(errno));
+	while (getline(&line, &cap, f) > 0) {
+		p = line + strspn(line, " \t");
+		p[strcspn(p, " \t\r\n")] = '\0';
+		if (*p == '\0' || *p == '#')
+			continue;
+		if ((grown = realloc(run.to, (run.nto + 2) * sizeof(*grown))) ==
+		    NULL)
+			xt_die(XT_SOFTWARE, "out of memory");
+		run.to = grown;
+		run.to[run.nto++] = strdup(p);
+		run.to[run.nto] = NULL;
+	}
+	free(line);
+	fclose(f);
+}
+
+static void
+check_args(poptContext pc)
+{
+	const char **args = poptGetArgs(pc), *why;
+	int i;
+
+	for (i = 0; args != NULL && args[i] != NULL; i++)
+		;
+	if ((run.to = calloc(i + 1, sizeof(*run.to))) == NULL)
+		xt_die(XT_SOFTWARE, "out of memory");
+	for (run.nto = 0; run.nto < i; run.nto++)
+		run.to[run.nto] = args[run.nto];
+	add_recipients_file();
+	if (run.nto == 0 && !opt.raw)
+		xt_die(XT_USAGE, "no recipient; try '%s --help'", xt_progname);
+	for (i = 0; i < run.nto; i++)
+		if (!xt_jid_valid(run.to[i], &why))
+			xt_die(XT_USAGE, "invalid recipient '%s': %s", run.to[i],
+			    why);
+	if (opt.raw + opt.lines + (opt.message != NULL) > 1)
+		xt_die(XT_USAGE, "--raw, --lines and --message cannot be used "
+		    "together");
+	if (opt.raw && (opt.chatroom || opt.receipt))
+		xt_die(XT_USAGE, "--raw sends stanzas as they are: no "
+		    "--chatroom or --receipt");
+	if (opt.type == NULL)
+		opt.type = opt.chatroom ? "groupchat" : "chat";
+	if (strcmp(opt.type, "chat") != 0 && strcmp(opt.type, "normal") != 0 &&
+	    strcmp(opt.type, "headline") != 0 &&
+	    strcmp(opt.type, "groupchat") != 0)
+		xt_die(XT_USAGE, "invalid --type '%s': expected chat, normal, "
+		    "headline or groupchat", opt.type);
+	if (opt.chatroom && strcmp(opt.type, "groupchat") != 0)
+		xt_die(XT_USAGE, "--chatroom sends type groupchat");
+	run.rate = opt.rate ? xt_parse_number("--rate", opt.rate, 0.001,
+	    1e6) : 0;
+	run.retries = opt.retries ? (long)xt_parse_number("--retries",
+	    opt.retries, 0, 1000) : 3;
+}
+
+/* Fields whose text comes from the user: cleaned once, up front. */
+static void
+clean_options(void)
+{
+	char *orig;
+
+	if ((orig = opt.subject) != NULL) {
+		opt.subject = clean("subject", orig, strlen(orig));
+		free(orig);
+	}
+	if ((orig = opt.thread) != NULL) {
+		opt.thread = clean("thread", orig, strlen(orig));
+		free(orig);
+	}
+}
+
+static void
+setup(void)
+{
+	unsigned char rnd[4];
+	FILE *f;
+	char *jid, *at;
+
+	RAND_bytes(rnd, sizeof(rnd));
+	snprintf(run.idprefix, sizeof(run.idprefix), "xs%02x%02x%02x%02x",
+	    rnd[0], rnd[1], rnd[2], rnd[3]);
+	if (opt.chatroom && opt.nick == NULL) {
+		jid = strdup(xt_opt.jid);
+		if ((at = strchr(jid, '@')) != NULL)
+			*at = '\0';
+		opt.nick = jid;
+	}
+	if (opt.room_password_file != NULL) {
+		if ((f = fopen(opt.room_password_file, "r")) == NULL)
+			xt_die(XT_CONFIG, "cannot read --room-password-file "
+			    "'%s': %s", opt.room_password_file,
+			    xt_strerror(errno));
+		run.room_password = calloc(1, 1024);
+		if (fgets(run.room_password, 1024, f) == NULL)
+			xt_die(XT_CONFIG, "--room-password-file '%s' is empty",
+			    opt.room_password_file);
+		run.room_password[strcspn(run.room_password, "\r\n")] = '\0';
+		fclose(f);
+	}
+	if (opt.chatroom)
+		run.nicks = calloc(run.nto, sizeof(*run.nicks));
+	run.interactive = !opt.raw && opt.message == NULL &&
+	    isatty(STDIN_FILENO);
+	run.streaming = opt.lines || opt.raw || run.interactive;
+}
+
+/* Default mode: the whole of standard input (or --message) is one body;
+ * an empty one sends nothing (`cmd | xmpp-send` from cron). */
+static int
+whole_body(void)
+{
+	char buf[65536], *raw = NULL, *body;
+	size_t len = 0;
+	ssize_t n;
+
+	if (opt.message != NULL) {
+		raw = strdup(opt.message);
+		len = strlen(raw);
+	} else {
+		while ((n = read(STDIN_FILENO, buf, sizeof(buf))) != 0) {
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n < 0)
+				xt_die(XT_IOERR, "cannot read standard input: "
+				    "%s", xt_strerror(errno));
+			if ((raw = realloc(raw, len + n + 1)) == NULL)
+				xt_die(XT_SOFTWARE, "out of memory");
+			memcpy(raw + len, buf, n);
+			len += n;
+		}
+	}
+	while (len > 0 && (raw[len - 1] == '\n' || raw[len - 1] == '\r'))
+		len--;
+	if (len == 0) {
+		xt_info(1, "empty message: nothing to send");
+		free(raw);
+		return 0;
+	}
+	body = clean("message", raw, len);
+	send_body(body);
+	free(body);
+	free(raw);
+	run.eof = 1;
+	return 1;
+}
+
+/* --dry-run: the stanzas, and no connection. */
+static int
+dry_run(void)
+{
+	char buf[65536];
+	ssize_t n;
+
+	run.ctx = xmpp_ctx_new(NULL, NULL);
+	run.reader = xt_reader_new(run.ctx, raw_stanza, NULL);
+	if (!opt.lines && !opt.raw) {
+		whole_body();
+	} else {
+		while (!run.eof && (n = read(STDIN_FILENO, buf,
+		    sizeof(buf))) >= 0) {
+			feed(buf, n, n == 0);
+			if (n == 0)
+				break;
+		}
+	}
+	xt_reader_free(run.reader);
+	xmpp_ctx_free(run.ctx);
+	xt_close_stdout();
+	return run.data_error ? XT_DATAERR : 0;
+}
+
+static int
+status_of(int status)
+{
+	if (status != 0)
+		return status;
+	if (run.data_error)
+		return XT_DATAERR;
+	if (run.stdout_lost)
+		return XT_IOERR;
+	if (run.bounced || run.iq_errors || report_receipts())
+		return XT_NEGATIVE;
+	return 0;
 }
 
 int
 main(int argc, const char **argv)
 {
 	poptContext pc;
-	struct run r = { 0 };
-	char *body, *subject;
-	int status;
+	int status = 0;
 
 	xt_init(argv[0]);
 	pc = xt_parse_args(argc, argv, table, "JID...");
 	xt_opts_finish(XT_FMT_XML);
-	r.to = poptGetArgs(pc);
-	for (r.nto = 0; r.to != NULL && r.to[r.nto] != NULL; r.nto++)
-		;
-	check_args(r.to, r.nto);
-	if ((subject = opt.subject) != NULL) {
-		opt.subject = clean("subject", subject, strlen(subject));
-		free(subject);
-	}
+	check_args(pc);
+	clean_options();
+	setup();
+	if (opt.dry_run)
+		return dry_run();
 	/* The password first: --password-fd 0 shares standard input. */
 	xt_account_password(&xt_opt);
-	body = body_text();
-	if (*body == '\0') {
-		/* `cmd | xmpp-send` from cron: no output, no message. */
-		xt_info(1, "empty message: nothing to send");
-		status = 0;
-	} else {
-		status = send_all(&r, body);
+	run.s = xt_session_new();
+	run.ctx = xt_session_ctx(run.s);
+	run.q = xt_outq_new(run.s);
+	xt_outq_set_rate(run.q, run.rate);
+	run.reader = xt_reader_new(run.ctx, raw_stanza, NULL);
+	xmpp_handler_add(xt_session_conn(run.s), message_cb, NULL, "message",
+	    NULL, NULL);
+	xmpp_handler_add(xt_session_conn(run.s), iq_cb, NULL, "iq", NULL, NULL);
+	if (run.interactive) {
+		rl_outstream = stderr;
+		rl_callback_handler_install("> ", readline_cb);
 	}
-	free(opt.subject);
+	if (run.streaming || whole_body()) {
+		if (run.streaming)
+			xt_catch_stop_signals();
+		status = deliver();
+	}
 	xt_account_forget(&xt_opt);
-	free(body);
+	status = status_of(status);
+	report_unconfirmed();
+	xt_reader_free(run.reader);
+	xt_outq_free(run.q);
+	xt_session_free(run.s);
 	poptFreeContext(pc);
 	return status;
 }

@@ -2,6 +2,7 @@
 /* diag.c: messages on stderr in the one format every tool uses. */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -127,4 +128,25 @@ xt_strerror(int err)
 	if (buf[0] >= 'A' && buf[0] <= 'Z' && !(buf[1] >= 'A' && buf[1] <= 'Z'))
 		buf[0] += 'a' - 'A';
 	return buf;
+}
+
+volatile sig_atomic_t xt_signalled;
+
+static void
+on_stop(int sig)
+{
+	xt_signalled = sig;
+}
+
+void
+xt_catch_stop_signals(void)
+{
+	struct sigaction sa;
+
+	/* No SA_RESTART: select() in the event loop must wake up. */
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
 }

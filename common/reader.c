@@ -664,6 +664,12 @@ xt_reader_feed(struct xt_reader *r, const char *buf, size_t len, int eof)
 	return eof ? finish(r) : 0;
 }
 
+unsigned long
+xt_reader_line(struct xt_reader *r)
+{
+	return cur_line(r);
+}
+
 const char *
 xt_reader_error(const struct xt_reader *r)
 {

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -77,6 +78,10 @@ struct xt_session {
 	xmpp_tlscert_t *cert;
 	struct xt_scram *scram;
 	int scram_verified;
+	int in_fd;		/* watched input, -1: none */
+	int in_paused;
+	void (*in_cb)(void *);
+	void *in_arg;
 	unsigned long ids;
 	char idprefix[16];
 	char idbuf[48];
@@ -762,6 +767,7 @@ xt_session_new(void)
 	s->ctx = xmpp_ctx_new(NULL, &logger);
 	s->conn = xmpp_conn_new(s->ctx);
 	s->fd = -1;
+	s->in_fd = -1;
 	s->starttls_required = -1;
 	s->timeout = xt_opt.timeout_s;
 	for (i = 0; i < XT_PH_NPHASES; i++)
@@ -841,6 +847,19 @@ next_target(struct xt_session *s)
 	    xt_strerror(s->last_errno) : "connection failed");
 }
 
+/* 1 if the watched input has something (or its end) for us. */
+static int
+input_ready(struct xt_session *s)
+{
+	struct pollfd p;
+
+	if (s->in_fd < 0 || s->in_paused || s->state != ST_ONLINE)
+		return 0;
+	p.fd = s->in_fd;
+	p.events = POLLIN;
+	return poll(&p, 1, 0) > 0;
+}
+
 static int
 online(void *arg)
 {
@@ -855,6 +874,8 @@ xt_session_connect(struct xt_session *s)
 
 	xt_session_set_deadline(s, s->timeout);
 	setup_conn(s);
+	free(s->targets);
+	s->targets = NULL;
 	set_state(s, ST_IDLE);
 	phase_begin(s, XT_PH_DNS);
 	arm_alarm(s);
@@ -906,10 +927,69 @@ xt_session_run(struct xt_session *s, int (*done)(void *), void *arg)
 			if (left * 1e3 < ms)
 				ms = (unsigned long)(left * 1e3) + 1;
 		}
+		if (input_ready(s)) {
+			s->in_cb(s->in_arg);
+			ms = 0;
+		} else if (s->in_fd >= 0 && !s->in_paused && ms > 10) {
+			/* The loop cannot poll our fd: keep its wait short. */
+			ms = 10;
+		}
 		quickack(s);
 		xmpp_run_once(s->ctx, ms);
 	}
 	return s->status;
+}
+
+void
+xt_session_watch(struct xt_session *s, int fd, void (*cb)(void *), void *arg)
+{
+	s->in_fd = fd;
+	s->in_cb = cb;
+	s->in_arg = arg;
+	s->in_paused = 0;
+}
+
+void
+xt_session_pause_input(struct xt_session *s, int paused)
+{
+	s->in_paused = paused;
+}
+
+/* Forget the stream that ended and log in again (same handlers). */
+int
+xt_session_reconnect(struct xt_session *s)
+{
+	double until = xt_now() + 1;
+	int i;
+
+	if (!xmpp_conn_is_disconnected(s->conn)) {
+		xt_session_close(s);
+		while (!xmpp_conn_is_disconnected(s->conn) && xt_now() < until)
+			xmpp_run_once(s->ctx, 10);
+	}
+	xt_iq_forget(s);
+	s->status = 0;
+	s->error[0] = '\0';
+	s->secured = s->authenticated = s->session_required = 0;
+	s->certfail = s->scram_verified = 0;
+	s->mech = NULL;
+	xt_scram_free(s->scram);
+	s->scram = NULL;
+	free(s->bound);
+	s->bound = NULL;
+	free(s->targets);
+	s->targets = NULL;
+	s->ntargets = s->cur = 0;
+	for (i = 0; i < XT_PH_NPHASES; i++)
+		s->phase_ms[i] = s->phase_start[i] = -1;
+	set_state(s, ST_IDLE);
+	return xt_session_connect(s);
+}
+
+int
+xt_session_online(const struct xt_session *s)
+{
+	return s->state == ST_ONLINE && s->status == 0;
 }
 
 void
@@ -926,6 +1006,14 @@ xt_session_send(struct xt_session *s, xmpp_stanza_t *st)
 	/* libstrophe logs "SENT:" itself at -vv. */
 	xmpp_send_raw(s->conn, line, strlen(line));
 	free(line);
+}
+
+void
+xt_session_send_raw(struct xt_session *s, const char *xml)
+{
+	if (xt_verbose >= 2)
+		xt_error("SENT: %s", xml);
+	xmpp_send_raw(s->conn, xml, strlen(xml));
 }
 
 const char *

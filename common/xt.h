@@ -3,6 +3,7 @@
 #ifndef XT_H
 #define XT_H
 
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -48,6 +49,9 @@ void xt_info(int level, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 /* strerror() in the lowercase of our messages (static buffer). */
 const char *xt_strerror(int err);
+/* The SIGINT/SIGTERM received since xt_catch_stop_signals(), or 0. */
+extern volatile sig_atomic_t xt_signalled;
+void xt_catch_stop_signals(void);
 /* Monotonic clock in seconds. */
 double xt_now(void);
 /* Flush and close stdout; exit 74 with a message if that fails. */
@@ -208,6 +212,15 @@ int xt_session_connect(struct xt_session *s);
 /* Run the event loop until done(arg) returns non-zero, the session fails,
  * or the deadline passes. Returns 0 or the exit code of the failure. */
 int xt_session_run(struct xt_session *s, int (*done)(void *), void *arg);
+/* While online, call cb(arg) whenever fd is readable (or at its end). */
+void xt_session_watch(struct xt_session *s, int fd, void (*cb)(void *),
+    void *arg);
+/* Stop or resume watching (back-pressure). */
+void xt_session_pause_input(struct xt_session *s, int paused);
+/* After a failure: drop the old stream, connect and log in again. */
+int xt_session_reconnect(struct xt_session *s);
+/* 1 while logged in and no failure is recorded. */
+int xt_session_online(const struct xt_session *s);
 /* Record a failure (the first one wins) and stop the loop. */
 int xt_session_fail(struct xt_session *s, int code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -217,6 +230,8 @@ const char *xt_session_error(const struct xt_session *s);
 int xt_session_status(const struct xt_session *s);
 /* Send a stanza (not consumed). */
 void xt_session_send(struct xt_session *s, xmpp_stanza_t *st);
+/* Send one serialised stanza as it is. */
+void xt_session_send_raw(struct xt_session *s, const char *xml);
 /* A fresh unique id for a stanza (owned by s, valid until the next call). */
 const char *xt_session_id(struct xt_session *s);
 /* Set the deadline to seconds from now (0: none). */
@@ -268,6 +283,40 @@ const char *xt_error_condition(xmpp_stanza_t *st);
 /* Human-readable text of an error stanza, or NULL. */
 const char *xt_error_text(xmpp_stanza_t *st);
 
+/* ---- outq.c: stanzas kept until the server confirms them ---- */
+
+struct xt_outq;
+
+struct xt_outq *xt_outq_new(struct xt_session *s);
+/* Messages per second at most (0: no limit). */
+void xt_outq_set_rate(struct xt_outq *q, double per_second);
+/* Queue a serialised stanza (malloc'd; the queue frees it). */
+void xt_outq_push(struct xt_outq *q, char *xml);
+/* Send what the rate allows; a barrier every 100 stanzas or 0.2 s, and
+ * at once when final. */
+void xt_outq_pump(struct xt_outq *q, int final);
+/* Stanzas not yet confirmed, and the count confirmed so far. */
+size_t xt_outq_unconfirmed(const struct xt_outq *q);
+unsigned long long xt_outq_confirmed(const struct xt_outq *q);
+/* When the oldest unanswered barrier was sent, or 0 if none. */
+double xt_outq_oldest_barrier(const struct xt_outq *q);
+/* After a reconnect: send every unconfirmed stanza again. */
+void xt_outq_restart(struct xt_outq *q);
+/* Write the unconfirmed stanzas, one per line. */
+void xt_outq_dump(const struct xt_outq *q, FILE *f);
+void xt_outq_free(struct xt_outq *q);
+
+/* ---- muc.c: multi-user chat rooms (XEP-0045) ---- */
+
+/* Join room as nick (a suffix is added while the nick is taken), without
+ * history; the nick used goes to joined. Returns 0, XT_NEGATIVE with the
+ * room's reason in why, or the session's exit code. */
+int xt_muc_join(struct xt_session *s, const char *room, const char *nick,
+    const char *password, char *joined, size_t joinedlen, char *why,
+    size_t whylen);
+/* Leave the room (unavailable presence). */
+void xt_muc_leave(struct xt_session *s, const char *room, const char *nick);
+
 /* ---- text.c: what XML can carry ---- */
 
 /* Replace invalid UTF-8 and characters XML 1.0 forbids by U+FFFD.
@@ -291,6 +340,8 @@ struct xt_reader *xt_reader_new(xmpp_ctx_t *ctx, xt_stanza_cb cb, void *arg);
  * line in xt_reader_error(). Replaced characters are warned about. */
 int xt_reader_feed(struct xt_reader *r, const char *buf, size_t len, int eof);
 const char *xt_reader_error(const struct xt_reader *r);
+/* The input line the parser is at (for messages from a callback). */
+unsigned long xt_reader_line(struct xt_reader *r);
 void xt_reader_free(struct xt_reader *r);
 
 /* ---- output.c: the three output formats ---- */
