@@ -35,6 +35,8 @@ common/libxt.a: $(LIBOBJ)
 $(LIBOBJ): common/xt.h
 cmd/%: cmd/%.c common/libxt.a common/xt.h
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< common/libxt.a $(LDLIBS)
+scripts/bench-recv: scripts/bench-recv.c common/libxt.a common/xt.h
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< common/libxt.a $(LDLIBS)
 tests/unit/%: tests/unit/%.c tests/unit/tap.h common/libxt.a common/xt.h
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< common/libxt.a $(LDLIBS)
 
@@ -51,8 +53,9 @@ lint: all
 
 bench:
 	scripts/install-deps --test --bench --quiet
-	$(MAKE) all
+	$(MAKE) all scripts/bench-recv
 	scripts/bench-send
+	scripts/bench-lines
 
 demo:
 	scripts/install-deps --test --quiet
@@ -74,6 +77,6 @@ uninstall:
 		$(DESTDIR)$(MANDIR)/man7/xmpp-tools.7
 
 clean:
-	rm -f $(BINS) $(UNITS) $(LIBOBJ) common/libxt.a
+	rm -f $(BINS) $(UNITS) $(LIBOBJ) common/libxt.a scripts/bench-recv
 
 .PHONY: all check lint bench demo install uninstall clean

@@ -9,6 +9,9 @@
 #define BATCH 100		/* stanzas per barrier at most */
 #define BATCH_AGE 0.2		/* seconds an unconfirmed batch may wait */
 #define MAX_BARRIERS 64
+/* Stanzas go out in one write (one TLS record) up to this size: one
+ * record per stanza costs both ends a syscall and a decryption each. */
+#define COALESCE 16384
 
 struct barrier {
 	char id[48];
@@ -28,6 +31,8 @@ struct xt_outq {
 	int nbar;
 	double rate, tokens, last_refill;
 	unsigned long long confirmed;
+	size_t buflen;
+	char buf[COALESCE];
 };
 
 struct xt_outq *
@@ -131,6 +136,31 @@ send_barrier(struct xt_outq *q)
 	xmpp_stanza_release(iq);
 }
 
+static void
+flush(struct xt_outq *q)
+{
+	if (q->buflen == 0)
+		return;
+	q->buf[q->buflen] = '\0';
+	xt_session_send_raw(q->s, q->buf);
+	q->buflen = 0;
+}
+
+static void
+coalesce(struct xt_outq *q, const char *xml)
+{
+	size_t len = strlen(xml);
+
+	if (q->buflen + len + 1 > COALESCE)
+		flush(q);
+	if (len + 1 > COALESCE) {
+		xt_session_send_raw(q->s, xml);
+		return;
+	}
+	memcpy(q->buf + q->buflen, xml, len);
+	q->buflen += len;
+}
+
 /* 1 if --rate allows one more stanza now. */
 static int
 rate_allows(struct xt_outq *q)
@@ -162,11 +192,14 @@ xt_outq_pump(struct xt_outq *q, int final)
 		xml = q->items[(q->head + q->sent) % q->cap];
 		if (q->base + q->sent == q->barrier_end)
 			q->first_unbarriered = xt_now();
-		xt_session_send_raw(q->s, xml);
+		coalesce(q, xml);
 		q->sent++;
-		if (q->base + q->sent - q->barrier_end >= BATCH)
+		if (q->base + q->sent - q->barrier_end >= BATCH) {
+			flush(q);
 			send_barrier(q);
+		}
 	}
+	flush(q);
 	unbarriered = q->base + q->sent - q->barrier_end;
 	if (unbarriered > 0 && (final ||
 	    xt_now() - q->first_unbarriered >= BATCH_AGE))
