@@ -10,13 +10,15 @@
  *       &amp; &lt; &gt;; in attribute values (always in double quotes)
  *       & < > " as &amp; &lt; &gt; &quot;. Newline, carriage return and
  *       tab are written as &#10; &#13; &#9; in both, so a line is always
- *       exactly one whole stanza. Attributes come in a fixed order: xmlns,
+ *       exactly one whole stanza. An attribute "lang" (what libstrophe's
+ *       parser makes of xml:lang) is written xml:lang. Attributes come in
+ *       a fixed order: xmlns,
  *       then xmlns:* declarations, then the others sorted by name (the
  *       order of the input is not kept). Empty elements are written <x/>.
  *
  * json  One JSON object per line (JSON Lines). Keys whose attribute or
  *       element is absent are left out. For every stanza:
- *         "stanza"  element name: "message", "presence", "iq", ...
+ *         "kind"    element name: "message", "presence", "iq", ...
  *         "from", "to", "type", "id"   the attributes
  *         "lang"    xml:lang (or "lang", which libstrophe's parser makes
  *                   of xml:lang in received stanzas)
@@ -154,6 +156,10 @@ put_attributes(struct buf *b, xmpp_stanza_t *st)
 	qsort(a, n, 2 * sizeof(*a), attr_cmp);
 	for (i = 0; i < n; i++) {
 		puts_(b, " ");
+		/* libstrophe's parser turns xml:lang into "lang" in what we
+		 * receive; no stanza has a plain "lang", so restore it. */
+		if (strcmp(a[2 * i], "lang") == 0)
+			puts_(b, "xml:");
 		/* Names from a parser need no escaping; this only keeps a
 		 * bad name made by code from breaking the line. */
 		put_escaped(b, a[2 * i], xml_attr_set, xml_attr_rep);
@@ -372,7 +378,7 @@ json_fields(json_t *o, const struct fields *f, const char *xml)
 	const struct {
 		const char *key, *val;
 	} kv[] = {
-		{ "stanza", f->name }, { "from", f->from }, { "to", f->to },
+		{ "kind", f->name }, { "from", f->from }, { "to", f->to },
 		{ "type", f->type }, { "id", f->id }, { "lang", f->lang },
 		{ "body", f->body }, { "subject", f->subject },
 		{ "thread", f->thread }, { "show", f->show },

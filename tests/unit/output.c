@@ -129,7 +129,7 @@ test_json(void)
 	    "xml:lang='en'><body>two\nlines\tand \"tab\"</body>"
 	    "<subject>s</subject><thread>t1</thread><delay xmlns='urn:xmpp:"
 	    "delay' stamp='2024-01-02T03:04:05Z'/></message>", XT_FMT_JSON,
-	    "{\"stanza\":\"message\",\"from\":\"a@b/r\",\"to\":\"c@d\","
+	    "{\"kind\":\"message\",\"from\":\"a@b/r\",\"to\":\"c@d\","
 	    "\"type\":\"chat\",\"id\":\"7\",\"lang\":\"en\",\"body\":"
 	    "\"two\\nlines\\tand \\\"tab\\\"\",\"subject\":\"s\",\"thread\":"
 	    "\"t1\",\"delay\":\"2024-01-02T03:04:05Z\",\"xml\":\"<message "
@@ -141,7 +141,7 @@ test_json(void)
 	check("<message type='error' from='x@y' id='e'><body>hi</body>"
 	    "<error type='cancel'><service-unavailable xmlns='" NS_STANZAS
 	    "'/><text xmlns='" NS_STANZAS "'>gone away</text></error>"
-	    "</message>", XT_FMT_JSON, "{\"stanza\":\"message\",\"from\":"
+	    "</message>", XT_FMT_JSON, "{\"kind\":\"message\",\"from\":"
 	    "\"x@y\",\"type\":\"error\",\"id\":\"e\",\"body\":\"hi\","
 	    "\"error\":{\"type\":\"cancel\",\"condition\":\"service-"
 	    "unavailable\",\"text\":\"gone away\"},\"xml\":\"<message from="
@@ -151,22 +151,22 @@ test_json(void)
 	    "</text></error></message>\"}", "error message");
 	check("<presence from='a@b/c'><show>away</show><status>out\n"
 	    "</status><priority>-5</priority></presence>", XT_FMT_JSON,
-	    "{\"stanza\":\"presence\",\"from\":\"a@b/c\",\"show\":\"away\","
+	    "{\"kind\":\"presence\",\"from\":\"a@b/c\",\"show\":\"away\","
 	    "\"status\":\"out\\n\",\"priority\":-5,\"xml\":\"<presence from="
 	    "\\\"a@b/c\\\"><show>away</show><status>out&#10;</status>"
 	    "<priority>-5</priority></presence>\"}", "presence");
 	check("<presence><priority>high</priority></presence>", XT_FMT_JSON,
-	    "{\"stanza\":\"presence\",\"xml\":\"<presence><priority>high"
+	    "{\"kind\":\"presence\",\"xml\":\"<presence><priority>high"
 	    "</priority></presence>\"}", "bad priority left to xml");
 	check("<iq type='get' id='p1' from='s'><ping xmlns='urn:xmpp:ping'/>"
-	    "</iq>", XT_FMT_JSON, "{\"stanza\":\"iq\",\"from\":\"s\","
+	    "</iq>", XT_FMT_JSON, "{\"kind\":\"iq\",\"from\":\"s\","
 	    "\"type\":\"get\",\"id\":\"p1\",\"child\":\"ping\",\"child_ns\":"
 	    "\"urn:xmpp:ping\",\"xml\":\"<iq from=\\\"s\\\" id=\\\"p1\\\" "
 	    "type=\\\"get\\\"><ping xmlns=\\\"urn:xmpp:ping\\\"/></iq>\"}",
 	    "iq");
 	check("<iq type='error' id='d'><error type='cancel'><item-not-found "
 	    "xmlns='" NS_STANZAS "'/></error><query xmlns='http://jabber.org/"
-	    "protocol/disco#info'/></iq>", XT_FMT_JSON, "{\"stanza\":\"iq\","
+	    "protocol/disco#info'/></iq>", XT_FMT_JSON, "{\"kind\":\"iq\","
 	    "\"type\":\"error\",\"id\":\"d\",\"child\":\"query\",\"child_ns\":"
 	    "\"http://jabber.org/protocol/disco#info\",\"error\":{\"type\":"
 	    "\"cancel\",\"condition\":\"item-not-found\"},\"xml\":\"<iq id="
@@ -174,7 +174,10 @@ test_json(void)
 	    "<item-not-found xmlns=\\\"" NS_STANZAS "\\\"/></error><query "
 	    "xmlns=\\\"http://jabber.org/protocol/disco#info\\\"/></iq>\"}",
 	    "iq error: payload is not <error/>");
-	check("<iq type='result' id='r'/>", XT_FMT_JSON, "{\"stanza\":\"iq\","
+	check("<message lang='de'><body>x</body></message>", XT_FMT_XML,
+	    "<message xml:lang=\"de\"><body>x</body></message>\n",
+	    "libstrophe's \"lang\" is written back as xml:lang");
+	check("<iq type='result' id='r'/>", XT_FMT_JSON, "{\"kind\":\"iq\","
 	    "\"type\":\"result\",\"id\":\"r\",\"xml\":\"<iq id=\\\"r\\\" "
 	    "type=\\\"result\\\"/>\"}", "iq without payload");
 
