@@ -175,7 +175,7 @@ test_json(void)
 	    "xmlns=\\\"http://jabber.org/protocol/disco#info\\\"/></iq>\"}",
 	    "iq error: payload is not <error/>");
 	check("<message lang='de'><body>x</body></message>", XT_FMT_XML,
-	    "<message xml:lang=\"de\"><body>x</body></message>\n",
+	    "<message xml:lang=\"de\"><body>x</body></message>",
 	    "libstrophe's \"lang\" is written back as xml:lang");
 	check("<iq type='result' id='r'/>", XT_FMT_JSON, "{\"kind\":\"iq\","
 	    "\"type\":\"result\",\"id\":\"r\",\"xml\":\"<iq id=\\\"r\\\" "
