@@ -501,8 +501,9 @@ join_rooms(void)
 	int i, status;
 
 	for (i = 0; opt.chatroom && i < run.nto; i++) {
+		/* No history: a sender does not want the room's past. */
 		status = xt_muc_join(run.s, run.to[i], opt.nick,
-		    run.room_password, joined, sizeof(joined), why,
+		    run.room_password, 0, joined, sizeof(joined), why,
 		    sizeof(why));
 		if (status == XT_NEGATIVE)
 			xt_error("%s", why);

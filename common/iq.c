@@ -212,3 +212,105 @@ xt_error_text(xmpp_stanza_t *st)
 	xmpp_free(xmpp_stanza_get_context(st), text);
 	return buf;
 }
+
+static xmpp_stanza_t *
+add_child(xmpp_stanza_t *parent, const char *name, const char *ns)
+{
+	xmpp_stanza_t *c = xmpp_stanza_new(xmpp_stanza_get_context(parent));
+
+	xmpp_stanza_set_name(c, name);
+	if (ns != NULL)
+		xmpp_stanza_set_ns(c, ns);
+	xmpp_stanza_add_child(parent, c);
+	xmpp_stanza_release(c);
+	return c;
+}
+
+static void
+add_text(xmpp_stanza_t *parent, const char *name, const char *text)
+{
+	xmpp_stanza_t *c = add_child(parent, name, NULL);
+	xmpp_stanza_t *t = xmpp_stanza_new(xmpp_stanza_get_context(parent));
+
+	xmpp_stanza_set_text(t, text);
+	xmpp_stanza_add_child(c, t);
+	xmpp_stanza_release(t);
+}
+
+static const char *const *served_features;
+
+/* XEP-0030 3.1: who we are and what we answer. */
+static void
+disco_info(xmpp_stanza_t *reply, xmpp_stanza_t *query)
+{
+	static const char *const base[] = {
+		"http://jabber.org/protocol/disco#info", NS_PING,
+		"jabber:iq:version", NULL
+	};
+	xmpp_stanza_t *q = add_child(reply, "query",
+	    "http://jabber.org/protocol/disco#info"), *id;
+	const char *node = xmpp_stanza_get_attribute(query, "node");
+	int i;
+
+	if (node != NULL)
+		xmpp_stanza_set_attribute(q, "node", node);
+	id = add_child(q, "identity", NULL);
+	xmpp_stanza_set_attribute(id, "category", "client");
+	xmpp_stanza_set_attribute(id, "type", "console");
+	xmpp_stanza_set_attribute(id, "name", "xmpp-tools");
+	for (i = 0; base[i] != NULL; i++)
+		xmpp_stanza_set_attribute(add_child(q, "feature", NULL), "var",
+		    base[i]);
+	for (i = 0; served_features && served_features[i] != NULL; i++)
+		xmpp_stanza_set_attribute(add_child(q, "feature", NULL), "var",
+		    served_features[i]);
+}
+
+static int
+serve_cb(xmpp_conn_t *conn, xmpp_stanza_t *st, void *arg)
+{
+	struct xt_session *s = arg;
+	const char *type = xmpp_stanza_get_type(st), *ns;
+	xmpp_stanza_t *q, *reply, *err;
+
+	(void)conn;
+	if (type == NULL || (strcmp(type, "get") != 0 &&
+	    strcmp(type, "set") != 0))
+		return 1;
+	for (q = xmpp_stanza_get_children(st); q && !xmpp_stanza_is_tag(q);
+	    q = xmpp_stanza_get_next(q))
+		;
+	ns = q ? xmpp_stanza_get_ns(q) : NULL;
+	/* Not xmpp_stanza_reply(): it copies the request's children. */
+	reply = xmpp_iq_new(xmpp_stanza_get_context(st), "result",
+	    xmpp_stanza_get_id(st));
+	if (xmpp_stanza_get_from(st) != NULL)
+		xmpp_stanza_set_to(reply, xmpp_stanza_get_from(st));
+	if (ns && strcmp(ns, NS_PING) == 0 && strcmp(type, "get") == 0) {
+		;	/* XEP-0199 4.2: an empty result */
+	} else if (ns && strcmp(ns, "http://jabber.org/protocol/disco#info")
+	    == 0 && strcmp(type, "get") == 0) {
+		disco_info(reply, q);
+	} else if (ns && strcmp(ns, "jabber:iq:version") == 0 &&
+	    strcmp(type, "get") == 0) {
+		q = add_child(reply, "query", "jabber:iq:version");
+		add_text(q, "name", "xmpp-tools");
+		add_text(q, "version", XT_VERSION);
+	} else {
+		/* RFC 6120 8.4: never leave an iq get/set unanswered. */
+		xmpp_stanza_set_type(reply, "error");
+		err = add_child(reply, "error", NULL);
+		xmpp_stanza_set_type(err, "cancel");
+		add_child(err, "service-unavailable", NS_STANZAS);
+	}
+	xt_session_send(s, reply);
+	xmpp_stanza_release(reply);
+	return 1;
+}
+
+void
+xt_iq_serve(struct xt_session *s, const char *const *features)
+{
+	served_features = features;
+	xmpp_handler_add(xt_session_conn(s), serve_cb, NULL, "iq", NULL, s);
+}

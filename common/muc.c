@@ -103,16 +103,19 @@ reason(const char *cond)
 }
 
 static void
-send_join(struct xt_session *s, struct join *j, const char *password)
+send_join(struct xt_session *s, struct join *j, const char *password,
+    int history)
 {
+	char n[16];
 	xmpp_ctx_t *ctx = xt_session_ctx(s);
 	xmpp_stanza_t *p = xmpp_presence_new(ctx), *x, *h, *pw, *t;
 
 	xmpp_stanza_set_to(p, j->occupant);
 	x = child(ctx, p, "x", NS_MUC);
-	/* No history: a sender does not want the room's past. */
+	/* XEP-0045 7.2.13: how much of the room's past to replay. */
 	h = child(ctx, x, "history", NULL);
-	xmpp_stanza_set_attribute(h, "maxstanzas", "0");
+	snprintf(n, sizeof(n), "%d", history);
+	xmpp_stanza_set_attribute(h, "maxstanzas", n);
 	if (password != NULL) {
 		pw = child(ctx, x, "password", NULL);
 		t = xmpp_stanza_new(ctx);
@@ -145,8 +148,8 @@ unlock_room(struct xt_session *s, const char *room)
 
 int
 xt_muc_join(struct xt_session *s, const char *room, const char *nick,
-    const char *password, char *joined, size_t joinedlen, char *why,
-    size_t whylen)
+    const char *password, int history, char *joined, size_t joinedlen,
+    char *why, size_t whylen)
 {
 	struct join j;
 	int tries, status;
@@ -161,7 +164,7 @@ xt_muc_join(struct xt_session *s, const char *room, const char *nick,
 			    room, nick, tries + 1);
 		xmpp_handler_add(xt_session_conn(s), presence_cb, NULL,
 		    "presence", NULL, &j);
-		send_join(s, &j, password);
+		send_join(s, &j, password, history);
 		status = xt_session_run(s, join_done, &j);
 		xmpp_handler_delete(xt_session_conn(s), presence_cb);
 		if (status != 0)

@@ -276,6 +276,10 @@ int xt_iq_request(struct xt_session *s, xmpp_stanza_t *iq,
 /* XEP-0199 ping to our server: returns 0 once the server has processed
  * every stanza sent before it, else an exit code. */
 int xt_barrier(struct xt_session *s);
+/* Answer iq get/set as a client that stays online must: XEP-0199 ping,
+ * XEP-0030 disco#info (with these extra features), XEP-0092 version,
+ * service-unavailable to anything else (RFC 6120 8.4). */
+void xt_iq_serve(struct xt_session *s, const char *const *features);
 /* Drop the pending requests of a session (before freeing it). */
 void xt_iq_forget(struct xt_session *s);
 /* Condition name of an error stanza ("item-not-found"); NULL if none. */
@@ -308,12 +312,12 @@ void xt_outq_free(struct xt_outq *q);
 
 /* ---- muc.c: multi-user chat rooms (XEP-0045) ---- */
 
-/* Join room as nick (a suffix is added while the nick is taken), without
- * history; the nick used goes to joined. Returns 0, XT_NEGATIVE with the
- * room's reason in why, or the session's exit code. */
+/* Join room as nick (a suffix is added while the nick is taken), asking
+ * for history stanzas of the past; the nick used goes to joined. Returns
+ * 0, XT_NEGATIVE with the room's reason in why, or the session's code. */
 int xt_muc_join(struct xt_session *s, const char *room, const char *nick,
-    const char *password, char *joined, size_t joinedlen, char *why,
-    size_t whylen);
+    const char *password, int history, char *joined, size_t joinedlen,
+    char *why, size_t whylen);
 /* Leave the room (unavailable presence). */
 void xt_muc_leave(struct xt_session *s, const char *room, const char *nick);
 
