@@ -16,7 +16,7 @@ CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer \
 LDFLAGS += -fsanitize=address,undefined
 endif
 
-TOOLS = xmpp-send xmpp-ping
+TOOLS = xmpp-send xmpp-ping xmpp-listen
 BINS = $(TOOLS:%=cmd/%)
 LIBOBJ = common/diag.o common/options.o common/account.o common/jid.o \
 	common/dns.o common/tls.o common/sasl.o common/session.o common/iq.o \

@@ -141,7 +141,7 @@ attr_cmp(const void *a, const void *b)
 }
 
 static void
-put_attributes(struct buf *b, xmpp_stanza_t *st)
+put_attributes(struct buf *b, xmpp_stanza_t *st, const char *inherited)
 {
 	int n = xmpp_stanza_get_attribute_count(st), i;
 	const char **a;
@@ -155,6 +155,11 @@ put_attributes(struct buf *b, xmpp_stanza_t *st)
 	n = xmpp_stanza_get_attributes(st, a, 2 * n) / 2;
 	qsort(a, n, 2 * sizeof(*a), attr_cmp);
 	for (i = 0; i < n; i++) {
+		/* libstrophe's parser gives every child the namespace it
+		 * inherits as an explicit xmlns: leave out what is implied. */
+		if (inherited != NULL && strcmp(a[2 * i], "xmlns") == 0 &&
+		    strcmp(a[2 * i + 1], inherited) == 0)
+			continue;
 		puts_(b, " ");
 		/* libstrophe's parser turns xml:lang into "lang" in what we
 		 * receive; no stanza has a plain "lang", so restore it. */
@@ -171,7 +176,7 @@ put_attributes(struct buf *b, xmpp_stanza_t *st)
 }
 
 static void
-put_element(struct buf *b, xmpp_stanza_t *st)
+put_element(struct buf *b, xmpp_stanza_t *st, const char *inherited)
 {
 	const char *name, *text;
 	xmpp_stanza_t *c;
@@ -185,14 +190,15 @@ put_element(struct buf *b, xmpp_stanza_t *st)
 		return;
 	puts_(b, "<");
 	put_escaped(b, name, xml_attr_set, xml_attr_rep);
-	put_attributes(b, st);
+	put_attributes(b, st, inherited);
 	if ((c = xmpp_stanza_get_children(st)) == NULL) {
 		puts_(b, "/>");
 		return;
 	}
 	puts_(b, ">");
 	for (; c != NULL; c = xmpp_stanza_get_next(c))
-		put_element(b, c);
+		put_element(b, c, xmpp_stanza_get_ns(st) ?
+		    xmpp_stanza_get_ns(st) : inherited);
 	puts_(b, "</");
 	put_escaped(b, name, xml_attr_set, xml_attr_rep);
 	puts_(b, ">");
@@ -203,7 +209,7 @@ xt_stanza_xml_line(xmpp_stanza_t *st)
 {
 	struct buf b = { NULL, 0, 0, 0 };
 
-	put_element(&b, st);
+	put_element(&b, st, NULL);
 	if (b.oom || b.s == NULL) {
 		free(b.s);
 		return b.oom ? NULL : strdup("");
