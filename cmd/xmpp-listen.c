@@ -740,6 +740,10 @@ online(int first)
 		send_presence(NULL);
 	if ((status = join_rooms()) != 0)
 		return status;
+	/* The archive may be long: bounded by -w if given, else by the
+	 * login timeout afresh (a stalled server must not hang us). */
+	xt_session_set_deadline(L.s, L.deadline > 0 ? L.deadline - xt_now() :
+	    xt_opt.timeout_s);
 	if (first && (opt.since || opt.last))
 		status = fetch_archive();
 	xt_session_set_deadline(L.s, 0);
@@ -832,6 +836,9 @@ listen_loop(void)
 	}
 	return 0;
 fail:
+	/* The end of -w is the end of the run, not a failure. */
+	if (status == XT_TEMPFAIL && L.deadline > 0 && xt_now() >= L.deadline)
+		return 0;
 	if (xt_session_error(L.s) != NULL)
 		xt_error("%s", xt_session_error(L.s));
 	return status;
