@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* xmpp-listen: stay online and write every stanza received to stdout. */
 #include <errno.h>
+#include <math.h>
 #include <regex.h>
 #include <stdlib.h>
 #include <string.h>
@@ -742,8 +743,8 @@ online(int first)
 		return status;
 	/* The archive may be long: bounded by -w if given, else by the
 	 * login timeout afresh (a stalled server must not hang us). */
-	xt_session_set_deadline(L.s, L.deadline > 0 ? L.deadline - xt_now() :
-	    xt_opt.timeout_s);
+	xt_session_set_deadline(L.s, L.deadline > 0 ? fmax(0.001, L.deadline -
+	    xt_now()) : xt_opt.timeout_s);
 	if (first && (opt.since || opt.last))
 		status = fetch_archive();
 	xt_session_set_deadline(L.s, 0);
