@@ -2,6 +2,7 @@
 /* xmpp-listen: stay online and write every stanza received to stdout. */
 #include <errno.h>
 #include <math.h>
+#include <poll.h>
 #include <regex.h>
 #include <stdlib.h>
 #include <string.h>
@@ -846,11 +847,25 @@ keepalive(void)
 	xmpp_stanza_release(iq);
 }
 
+/* `| head -1`: the reader may go away while nothing arrives for us to
+ * write; a pipe says so (POLLERR) without a write. */
+static int
+reader_gone(void)
+{
+	struct pollfd p = { STDOUT_FILENO, 0, 0 };
+
+	return poll(&p, 1, 0) > 0 && (p.revents & (POLLERR | POLLHUP));
+}
+
 static int
 pump(void *arg)
 {
 	(void)arg;
 	run_children();
+	if (reader_gone()) {
+		L.stdout_gone = 1;
+		return 1;
+	}
 	if (xt_signalled || L.done)
 		return 1;
 	if (L.deadline > 0 && xt_now() >= L.deadline)
