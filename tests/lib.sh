@@ -27,7 +27,7 @@
 #         skip N WHY, diag MSG, note MSG, bail_out WHY
 # Running: run_bounded SECS CMD..., xt_run CMD... (sets xt_rc, xt_out,
 #         xt_err; bounded by XT_RUN_TIMEOUT, default 30 s), xt_need_bin NAME
-# Server: xt_server [--cert=expired|wrong-host], xt_pwfile USER,
+# Server: xt_server [--cert=expired|wrong-host] [--log=debug], xt_pwfile USER,
 #         xt_recv_start USER PASSWORD OUTFILE [RECEIVER-OPTIONS...],
 #         xt_recv_wait OUTFILE N [SECS], xt_recv_stop [OUTFILE],
 #         xt_silent_port [--tls], xt_free_port, xt_port_open PORT
@@ -279,10 +279,12 @@ trap 'exit 143' TERM
 
 # ---- the test server ----
 
-# xt_server [--cert=expired|wrong-host]: make sure a Prosody is running
-# and its XT_* variables are set (see scripts/test-server). Reuses the
-# one in $XT_SERVER_DIR when that is alive and no option is given, else
-# starts one in XT_TMP, stopped at exit. Fails the test if it cannot.
+# xt_server [--cert=expired|wrong-host] [--log=debug]: make sure a
+# Prosody is running and its XT_* variables are set (see
+# scripts/test-server). Reuses the one in $XT_SERVER_DIR when that is
+# alive and no option is given, else starts one in XT_TMP, stopped at
+# exit. Fails the test if it cannot. Its log: $XT_SERVER_DIR/prosody.log
+# (with --log=debug it has the traffic, e.g. <auth mechanism='...'>).
 xt_server() {
 	if [ $# = 0 ] && [ -n "${XT_SERVER_DIR:-}" ] &&
 		"$XT_SCRIPTS/test-server" status "$XT_SERVER_DIR"; then
