@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
+# shellcheck disable=SC2034,SC2119,SC2120  # results are for the sourcing test
 # tests/lib.sh: helpers for the shell tests tests/NNNN-tool-topic.t.
 # POSIX sh (dash) and bash. Source it first:
 #
