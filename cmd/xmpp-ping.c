@@ -61,6 +61,7 @@ struct target {
 	char awaiting[48];	/* id of the ping in flight */
 	double t_sent;
 	int answered;		/* current ping got its reply */
+	char cond[64];		/* the last error reply's condition */
 };
 
 static double t_start, first_pong = -1;
@@ -96,11 +97,22 @@ check_die_hook(int code, const char *msg)
 	    code == XT_SOFTWARE ? CHK_UNKNOWN : CHK_CRITICAL, "%s", msg);
 }
 
+static long
+whole(const char *name, const char *s, double min, double max)
+{
+	double v = xt_parse_number(name, s, min, max);
+
+	if (v != floor(v))
+		xt_die(XT_USAGE, "invalid %s '%s': must be a whole number",
+		    name, s);
+	return (long)v;
+}
+
 static void
 parse_numbers(void)
 {
 	if (opt.count)
-		cfg.count = xt_parse_number("--count", opt.count, 1, 1e6);
+		cfg.count = whole("--count", opt.count, 1, 1e6);
 	if (opt.interval)
 		cfg.interval = xt_parse_number("--interval", opt.interval,
 		    0.01, 86400);
@@ -113,11 +125,7 @@ parse_numbers(void)
 		cfg.critical = xt_parse_number("--critical", opt.critical, 0,
 		    1e9);
 	if (opt.cert_days)
-		cfg.cert_days = xt_parse_number("--cert-days", opt.cert_days,
-		    0, 100000);
-	if (cfg.count != floor(cfg.count))
-		xt_die(XT_USAGE, "invalid --count '%s': must be a whole number",
-		    opt.count);
+		cfg.cert_days = whole("--cert-days", opt.cert_days, 0, 100000);
 	if (cfg.warning >= 0 && cfg.critical >= 0 &&
 	    cfg.warning > cfg.critical)
 		xt_die(XT_USAGE, "--warning %g is above --critical %g",
@@ -215,6 +223,7 @@ reply_cb(struct xt_session *s, xmpp_stanza_t *st, void *arg)
 		first_pong = ms;
 	if (type != NULL && strcmp(type, "error") == 0) {
 		cond = xt_error_condition(st);
+		snprintf(t->cond, sizeof(t->cond), "%s", cond);
 		t->errors++;
 		if (opt.strict) {
 			print_reply(t, "error", ms, cond, st);
@@ -247,6 +256,19 @@ answered_or_late(void *arg)
 }
 
 static double until;
+static double run_deadline;	/* -w given: the rounds end here */
+
+static void
+wait_until(double t)
+{
+	until = run_deadline > 0 && run_deadline < t ? run_deadline : t;
+}
+
+static int
+past_deadline(void)
+{
+	return run_deadline > 0 && xt_now() >= run_deadline;
+}
 
 static int
 time_up(void *arg)
@@ -262,7 +284,7 @@ ping_one(struct xt_session *s, struct target *t)
 	int status;
 
 	send_ping(s, t, reply_cb);
-	until = xt_now() + cfg.wait;
+	wait_until(xt_now() + cfg.wait);
 	status = xt_session_run(s, answered_or_late, t);
 	if (status != 0)
 		return status;
@@ -391,7 +413,9 @@ report_probe(struct xt_session *s)
 	time_t t = (time_t)expiry;
 	json_t *o, *list;
 	char *m, *save = NULL, *copy;
+	const char *sep;
 
+	print_timing(s);
 	if (expiry >= 0) {
 		strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S UTC",
 		    gmtime(&t));
@@ -405,8 +429,8 @@ report_probe(struct xt_session *s)
 			check_exit(CHK_WARNING, "certificate of %s expires in "
 			    "%ld days | time=%.6fs;;;0", xt_session_domain(s),
 			    days, xt_now() - t_start);
-		check_exit(CHK_OK, "%s: TLS %s, certificate valid for %ld "
-		    "days, SASL %s | time=%.6fs;;;0", xt_session_domain(s),
+		check_exit(CHK_OK, "%s: TLS ok (%s), certificate valid for "
+		    "%ld days, SASL %s | time=%.6fs;;;0", xt_session_domain(s),
 		    tls, days, mechs ? mechs : "none", xt_now() - t_start);
 	}
 	if (xt_opt.format == XT_FMT_JSON) {
@@ -435,19 +459,27 @@ report_probe(struct xt_session *s)
 		emit_json(o);
 		return 0;
 	}
-	printf("server: %s at %s\n", xt_session_domain(s),
+	/* Default "key: value" lines; -o text: "key<TAB>value". */
+	sep = cfg.human ? ": " : "\t";
+	printf("server%s%s at %s\n", sep, xt_session_domain(s),
 	    xt_session_address(s));
-	printf("tls: %s%s\n", tls, req == 1 ? " (required)" : "");
+	printf("tls%s%s%s\n", sep, tls, req == 1 ? " (required)" : "");
 	if (xt_session_cert(s) != NULL) {
-		printf("certificate subject: %s\n",
+		printf("certificate subject%s%s\n", sep,
 		    cert_field(s, XMPP_CERT_SUBJECT));
-		printf("certificate issuer: %s\n",
+		printf("certificate issuer%s%s\n", sep,
 		    cert_field(s, XMPP_CERT_ISSUER));
-		printf("certificate expires: %s (%ld days)\n", when, days);
-		printf("certificate sha256: %s\n",
+		printf("certificate expires%s%s (%ld days)\n", sep, when,
+		    days);
+		printf("certificate sha256%s%s\n", sep,
 		    cert_field(s, XMPP_CERT_FINGERPRINT_SHA256));
 	}
-	printf("sasl mechanisms: %s\n", mechs ? mechs : "");
+	printf("sasl mechanisms%s%s\n", sep, mechs ? mechs : "");
+	if (expiry >= 0 && cfg.cert_days >= 0 && days < cfg.cert_days) {
+		xt_error("certificate of '%s' expires in %ld days",
+		    xt_session_domain(s), days);
+		return XT_NEGATIVE;
+	}
 	return 0;
 }
 
@@ -463,18 +495,27 @@ report_check(struct xt_session *s, struct target *t, int n)
 	char why[256] = "";
 
 	for (i = 0; i < n; i++) {
-		if (t[i].received < t[i].sent) {
+		if (t[i].received < t[i].sent && t[i].errors > 0 &&
+		    opt.strict)
+			check_exit(CHK_CRITICAL, "error reply from %s: %s | "
+			    "time=%.6fs;;;0", t[i].jid, t[i].cond, secs);
+		if (t[i].received < t[i].sent)
 			check_exit(CHK_CRITICAL, "no answer from %s within "
 			    "%g s | time=%.6fs;;;0", t[i].jid, cfg.wait,
 			    secs);
-		}
 		if (t[i].max > worst)
 			worst = t[i].max;
 	}
-	if (cfg.warning >= 0 || cfg.critical >= 0)
-		snprintf(thr, sizeof(thr), ";%s%.6f;%s%.6f;0", "",
-		    cfg.warning >= 0 ? cfg.warning / 1e3 : 0, "",
-		    cfg.critical >= 0 ? cfg.critical / 1e3 : 0);
+	/* Monitoring-plugins perfdata: an absent threshold is empty. */
+	if (cfg.warning >= 0 || cfg.critical >= 0) {
+		char w[32] = "", c[32] = "";
+
+		if (cfg.warning >= 0)
+			snprintf(w, sizeof(w), "%.6f", cfg.warning / 1e3);
+		if (cfg.critical >= 0)
+			snprintf(c, sizeof(c), "%.6f", cfg.critical / 1e3);
+		snprintf(thr, sizeof(thr), ";%s;%s;0", w, c);
+	}
 	snprintf(perf, sizeof(perf), "time=%.6fs;;;0 dns=%.6fs connect=%.6fs "
 	    "tls=%.6fs auth=%.6fs rtt=%.6fs%s", secs,
 	    fmax(0, xt_session_phase_ms(s, XT_PH_DNS)) / 1e3,
@@ -509,13 +550,15 @@ run_pings(struct xt_session *s, struct target *t, int n)
 	if (cfg.human && !opt.check)
 		printf("PING %s as %s\n", n == 1 ? t[0].jid : "targets",
 		    xt_session_jid(s));
-	for (round = 0; round < cfg.count; round++) {
+	for (round = 0; round < cfg.count && !past_deadline(); round++) {
 		if (round > 0) {
-			until = xt_now() + cfg.interval;
+			wait_until(xt_now() + cfg.interval);
 			if ((status = xt_session_run(s, time_up, NULL)) != 0)
 				return status;
 		}
-		for (i = 0; i < n; i++)
+		/* Like ping(8) -w: the deadline ends the rounds, and the
+		 * statistics say what answered until then. */
+		for (i = 0; i < n && !past_deadline(); i++)
 			if ((status = ping_one(s, &t[i])) != 0)
 				return status;
 	}
@@ -553,13 +596,29 @@ run(struct xt_session *s, const char **args)
 	return status;
 }
 
+static void
+check_targets(const char **args)
+{
+	const char *why;
+	int i;
+
+	for (i = 0; args != NULL && args[i] != NULL; i++)
+		if (!xt_jid_valid(args[i], &why))
+			xt_die(XT_USAGE, "invalid target '%s': %s", args[i],
+			    why);
+}
+
 /* Without an explicit --timeout the pings themselves must fit. */
 static void
 default_deadline(struct xt_session *s)
 {
-	if (xt_opt.timeout == NULL)
+	if (xt_opt.timeout == NULL) {
 		xt_session_set_deadline(s, xt_opt.timeout_s + cfg.count *
 		    (cfg.interval + cfg.wait));
+	} else {
+		run_deadline = t_start + xt_opt.timeout_s;
+		xt_session_set_deadline(s, 0);
+	}
 }
 
 int
@@ -579,6 +638,7 @@ main(int argc, const char **argv)
 	parse_numbers();
 	cfg.human = xt_opt.output == NULL;
 	args = poptGetArgs(pc);
+	check_targets(args);
 	if (opt.no_login) {
 		if (args != NULL && args[0] != NULL && args[1] != NULL)
 			xt_die(XT_USAGE, "--no-login checks one server");
@@ -594,6 +654,9 @@ main(int argc, const char **argv)
 	xt_opts_finish(XT_FMT_TEXT);
 	if (cfg.human && xt_opt.output != NULL)
 		cfg.human = 0;
+	if (opt.no_login && !cfg.human && xt_opt.format == XT_FMT_XML)
+		xt_die(XT_USAGE, "--no-login has no stanzas to show: use -o "
+		    "text or -o json");
 	if (!opt.no_login)
 		xt_account_password(&xt_opt);
 	s = xt_session_new();
