@@ -4,7 +4,7 @@
 . "$(dirname "$0")/lib.sh"
 xt_need_bin xmpp-ping
 xt_server
-plan 75
+plan 84
 
 # A private HOME so no real configuration is ever read.
 export HOME=$XT_TMP/home XDG_CONFIG_HOME=$XT_TMP/home/.config
@@ -285,3 +285,28 @@ is_rc 64 "--warning without --check: 64"
 xping --bogus
 is_rc 64 "unknown option: 64"
 like "$xt_err" "bogus" "unknown option: named in the message"
+
+# ---- -w given: the deadline ends the rounds, as in ping(8) ----
+
+start=$(now_ms)
+xping -c 10 -i 0.5 -w 1.2
+took=$(( $(now_ms) - start ))
+is_rc 0 "-w shorter than the rounds: what answered until then, exit 0"
+like "$(grep -E ' sent, ' "$XT_TMP/out")" "^[23] sent, [23] received, 0% loss$" \
+    "... the statistics cover the rounds within -w"
+ok "... and the run ended near -w ($took ms)" test "$took" -lt 2500
+
+# ---- what is refused before connecting ----
+
+xping 'bad@@jid'
+is_rc 64 "an invalid target JID: 64"
+like "$xt_err" "invalid target 'bad@@jid'" "... named in the message"
+xping -c 1.5
+is_rc 64 "a fractional --count: 64"
+xping --cert-days 2.5 --check
+is_rc 3 "a fractional --cert-days under --check: UNKNOWN (3)"
+xping --warning 5
+is_rc 64 "--warning without --check: 64"
+xt_run xmpp-ping --no-login -o xml --server "127.0.0.1:$XT_PORT" \
+    --cafile "$XT_CAFILE" "$XT_DOMAIN" </dev/null
+is_rc 64 "--no-login -o xml (no stanza to show): 64"

@@ -5,7 +5,7 @@
 . "$(dirname "$0")/lib.sh"
 xt_need_bin xmpp-ping
 xt_server
-plan 46
+plan 48
 
 # A private HOME so no real configuration is ever read.
 export HOME=$XT_TMP/home XDG_CONFIG_HOME=$XT_TMP/home/.config
@@ -170,3 +170,8 @@ xt_run xmpp-ping --check --server "127.0.0.1:$XT_PORT" --cafile "$XT_CAFILE" \
 is_rc 3 "no password (configuration): UNKNOWN"
 like "$xt_out" "^XMPP UNKNOWN - no password for 'alice@xt\\.test'" \
     "no password: says so"
+
+# Only one threshold: the other stays empty in the performance data.
+check --warning 100000
+is_rc 0 "--warning alone, not reached: OK"
+like "$xt_out" "rtt=[0-9.]+s;100\\.000000;;0\$" "... the absent --critical is empty"

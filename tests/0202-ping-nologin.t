@@ -4,7 +4,7 @@
 . "$(dirname "$0")/lib.sh"
 xt_need_bin xmpp-ping
 xt_server
-plan 36
+plan 40
 
 # A private HOME, and no account anywhere: none must be needed.
 export HOME=$XT_TMP/home XDG_CONFIG_HOME=$XT_TMP/home/.config
@@ -128,3 +128,15 @@ probe --server "127.0.0.1:$XT_PORT" xt.test xt.test
 is_rc 64 "two domains: 64"
 probe --server "127.0.0.1:$XT_PORT" --check
 is_rc 3 "--check, no domain: UNKNOWN"
+
+# -o text: the same records, a tab between key and value.
+xt_run xmpp-ping --no-login -o text --server "127.0.0.1:$XT_PORT" \
+    --cafile "$XT_CAFILE" "$XT_DOMAIN" </dev/null
+is_rc 0 "--no-login -o text: exit 0"
+like "$(grep '^tls' "$XT_TMP/out")" "$(printf '^tls\tstarttls \\(required\\)$')" \
+    "... tab-separated records"
+# Without --check, --cert-days still fails the run.
+xt_run xmpp-ping --no-login --cert-days 100000 --server "127.0.0.1:$XT_PORT" \
+    --cafile "$XT_CAFILE" "$XT_DOMAIN" </dev/null
+is_rc 1 "--no-login --cert-days beyond the certificate's life: exit 1"
+like "$xt_err" "certificate of 'xt.test' expires in [0-9]+ days" "... and says so"
