@@ -485,8 +485,12 @@ pump(void *arg)
 		return 0;
 	/* Answers still due (receipts, iq replies) get --timeout more. */
 	if ((receipts_pending() || run.nrawiqs > 0) && !xt_signalled) {
-		if (run.receipt_deadline == 0)
+		if (run.receipt_deadline == 0) {
+			/* Waiting for answers is not a stalled connection:
+			 * this deadline, not the session's, ends it. */
 			run.receipt_deadline = xt_now() + xt_opt.timeout_s;
+			xt_session_set_deadline(run.s, 0);
+		}
 		return xt_now() >= run.receipt_deadline;
 	}
 	return 1;
