@@ -564,6 +564,7 @@ online(void)
 static int
 deliver(void)
 {
+	unsigned long long progress = 0;
 	long attempt = 0;
 	int status;
 
@@ -571,8 +572,12 @@ deliver(void)
 		status = online();
 	if (status != 0)
 		goto fail;
-	/* Only a connection that was up and got lost is tried again. */
+	/* Only a connection that was up and got lost is tried again; the
+	 * count starts afresh once the new connection has made progress
+	 * (`tail -F log | xmpp-send --lines` outlives many outages). */
 	while ((status = xt_session_run(run.s, pump, NULL)) != 0) {
+		if (xt_outq_confirmed(run.q) > progress)
+			attempt = 0;
 		do {
 			if (!retryable(status) || attempt >= run.retries ||
 			    xt_signalled)
@@ -584,6 +589,7 @@ deliver(void)
 			if ((status = xt_session_reconnect(run.s)) == 0)
 				status = online();
 		} while (status != 0);
+		progress = xt_outq_confirmed(run.q);
 	}
 	leave_rooms();
 	xt_info(1, "the server has confirmed %llu stanza%s",
