@@ -1,0 +1,95 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
+# xmpp-send --receipt: XEP-0184 receipts requested and waited for; exit 1
+# naming each JID whose receipt did not come within --timeout.
+. "$(dirname "$0")/lib.sh"
+xt_need_bin xmpp-send
+xt_server
+plan 22
+
+# A private HOME so no real configuration is ever read.
+export HOME=$XT_TMP/home XDG_CONFIG_HOME=$XT_TMP/home/.config
+mkdir -p "$XDG_CONFIG_HOME"
+unset XMPP_JID XMPP_PASSWORD XMPP_CONFIG CREDENTIALS_DIRECTORY
+
+pw=$(xt_pwfile alice)
+conn="--server 127.0.0.1:$XT_PORT --cafile $XT_CAFILE --jid alice@$XT_DOMAIN --password-file $pw"
+send() {
+	xt_run xmpp-send $conn "$@"
+}
+
+# field FILE N KEY: KEY of the Nth JSON line of FILE.
+field() {
+	/usr/bin/python3 -S -c '
+import json, sys
+lines = open(sys.argv[1], encoding="utf-8").read().splitlines()
+print(json.loads(lines[int(sys.argv[2]) - 1]).get(sys.argv[3], ""), end="")
+' "$@"
+}
+
+now_ms() {
+	echo $(($(date +%s%N) / 1000000))
+}
+
+# bob acknowledges every receipt request; carol is online but never does.
+got=$XT_TMP/bob.jsonl
+cgot=$XT_TMP/carol.jsonl
+xt_recv_start bob "$XT_BOB_PW" "$got" --receipts || bail_out "receiver failed"
+xt_recv_start carol "$XT_CAROL_PW" "$cgot" || bail_out "receiver failed"
+
+send --receipt -m "with a receipt" "bob@$XT_DOMAIN"
+is_rc 0 "a receiver that acknowledges: exit 0"
+is "$xt_out$xt_err" "" "silent on success"
+xt_recv_wait "$got" 1
+is "$(field "$got" 1 body)" "with a receipt" "the message arrived"
+like "$(field "$got" 1 xml)" '<request xmlns="urn:xmpp:receipts" ?/>' \
+    "... asking for a receipt"
+
+
+printf 'one\ntwo\nthree\n' >"$XT_TMP/three"
+send --receipt --lines "bob@$XT_DOMAIN" <"$XT_TMP/three"
+is_rc 0 "--lines --receipt, three lines acknowledged: exit 0"
+xt_recv_wait "$got" 4
+is "$(field "$got" 4 body)" three "the lines arrived"
+
+send -m "no receipt asked" "bob@$XT_DOMAIN"
+xt_recv_wait "$got" 5
+unlike "$(field "$got" 5 xml)" "urn:xmpp:receipts" "without --receipt none is asked for"
+
+# ---- a receiver that never acknowledges ----
+
+start=$(now_ms)
+send --receipt -w 2 -m "never acknowledged" "carol@$XT_DOMAIN"
+took=$(($(now_ms) - start))
+is_rc 1 "a receiver that never acknowledges: exit 1"
+like "$xt_err" "^xmpp-send: no receipt from 'carol@xt.test' within 2 s$" \
+    "the message names the JID and the time waited"
+unlike "$xt_err" "reconnecting" "waiting for a receipt is not a lost connection"
+ok "... after --timeout, not much more ($took ms)" test "$took" -lt 4500
+xt_recv_wait "$cgot" 1
+is "$(field "$cgot" 1 body)" "never acknowledged" "the message itself was delivered"
+
+send --receipt -w 2 -m "to both" "bob@$XT_DOMAIN" "carol@$XT_DOMAIN"
+is_rc 1 "one of two acknowledges: exit 1"
+like "$xt_err" "no receipt from 'carol@xt.test'" "the missing one is named"
+unlike "$xt_err" "bob@" "the one that acknowledged is not"
+
+printf 'line a\nline b\n' >"$XT_TMP/two"
+start=$(now_ms)
+send --receipt --lines -w 2 "carol@$XT_DOMAIN" "bob@$XT_DOMAIN" <"$XT_TMP/two"
+took=$(($(now_ms) - start))
+is_rc 1 "--lines --receipt, one receiver silent: exit 1"
+is "$(printf '%s\n' "$xt_err" | grep -c "^xmpp-send: no receipt from 'carol@xt.test' within 2 s$")" 2 \
+    "each unacknowledged message is reported"
+unlike "$xt_err" "bob@" "bob acknowledged his"
+ok "... after --timeout, not much more ($took ms)" test "$took" -lt 4500
+
+# An offline recipient: the server stores the message, nobody acknowledges.
+xt_recv_stop "$cgot"
+sleep 0.3
+send --receipt -w 1 -m "stored offline" "carol@$XT_DOMAIN"
+is_rc 1 "an offline recipient: exit 1"
+like "$xt_err" "no receipt from 'carol@xt.test' within 1 s" "... named"
+
+send --raw --receipt </dev/null
+is_rc 64 "--raw --receipt: 64"
