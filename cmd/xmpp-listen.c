@@ -4,6 +4,7 @@
 #include <math.h>
 #include <poll.h>
 #include <regex.h>
+#include <strings.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -84,7 +85,7 @@ static struct {
 	char bare[3072];
 	char **nicks;
 	double ping_sent;	/* keepalive in flight since, or 0 */
-	int stdout_gone, done;
+	int stdout_gone, done, write_error;
 	/* --since/--last: the archive first, live stanzas held meanwhile */
 	int mam_active;
 	char mam_queryid[48];
@@ -101,7 +102,7 @@ static struct {
 
 /* ---- options ---- */
 
-/* --since: ISO 8601 (UTC unless it says otherwise) or "30m" ago. */
+/* --since: ISO 8601 in UTC (with or without the Z) or "30m" ago. */
 static double
 parse_since(const char *s)
 {
@@ -187,18 +188,25 @@ type_wanted(xmpp_stanza_t *st)
 static int
 from_wanted(const char *from)
 {
+	const char *fs, *rs;
+	size_t fb, rb;
 	char **f;
-	size_t n;
 
 	if (opt.from == NULL)
 		return 1;
 	if (from == NULL)
 		return 0;
+	rs = strchr(from, '/');
+	rb = rs ? (size_t)(rs - from) : strlen(from);
 	for (f = opt.from; *f != NULL; f++) {
-		n = strlen(*f);
-		/* A bare JID matches all its resources. */
-		if (strcmp(from, *f) == 0 || (strchr(*f, '/') == NULL &&
-		    strncmp(from, *f, n) == 0 && from[n] == '/'))
+		/* Local and domain parts compare without case (RFC 7622, for
+		 * ASCII), the resource exactly; a bare JID matches all its
+		 * resources. */
+		fs = strchr(*f, '/');
+		fb = fs ? (size_t)(fs - *f) : strlen(*f);
+		if (fb != rb || strncasecmp(from, *f, fb) != 0)
+			continue;
+		if (fs == NULL || (rs != NULL && strcmp(rs, fs) == 0))
 			return 1;
 	}
 	return 0;
@@ -374,7 +382,10 @@ emit(xmpp_stanza_t *st)
 		}
 		if (xt_write_stanza(stdout, xt_opt.format, st) < 0 ||
 		    fflush(stdout) != 0) {
-			/* `| head -1` has all it wanted: a quiet end. */
+			/* `| head -1` has all it wanted: a quiet end; a full
+			 * disk is an error (74). */
+			if (errno != EPIPE)
+				L.write_error = errno;
 			L.stdout_gone = 1;
 			L.done = 1;
 			return;
@@ -866,10 +877,11 @@ pump(void *arg)
 		L.stdout_gone = 1;
 		return 1;
 	}
-	if (xt_signalled || L.done)
+	if (xt_signalled || L.done || (L.deadline > 0 &&
+	    xt_now() >= L.deadline)) {
+		L.done = 1;	/* nothing more is printed */
 		return 1;
-	if (L.deadline > 0 && xt_now() >= L.deadline)
-		return 1;
+	}
 	keepalive();
 	return 0;
 }
@@ -897,10 +909,12 @@ listen_loop(void)
 		goto fail;
 	while ((status = xt_session_run(L.s, pump, NULL)) != 0) {
 		do {
-			if ((status != XT_UNAVAILABLE &&
-			    status != XT_TEMPFAIL) || xt_signalled ||
+			if (!xt_session_retryable(L.s) || xt_signalled ||
 			    (L.retries >= 0 && attempt >= L.retries))
 				goto fail;
+			/* -w bounds the run, reconnecting included. */
+			if (L.deadline > 0 && xt_now() >= L.deadline)
+				return 0;
 			xt_warn("%s; reconnecting", xt_session_error(L.s));
 			backoff(attempt++);
 			if ((status = xt_session_reconnect(L.s)) == 0)
@@ -920,11 +934,22 @@ fail:
 	return status;
 }
 
-/* Children still running get to finish their stanza. */
+/* The command running gets to finish; those still waiting are dropped
+ * (the run ends at -w or a signal, not when the queue is empty). */
 static void
 wait_children(void)
 {
 	int status;
+
+	if (L.npending > 0 && (xt_signalled || (L.deadline > 0 &&
+	    xt_now() >= L.deadline))) {
+		xt_warn("warning: %zu stanza%s not passed to --exec: the run "
+		    "ended", L.npending, L.npending == 1 ? "" : "s");
+		while (L.npending > 0) {
+			free(L.pending[--L.npending]);
+			free_env(L.pending_env[L.npending]);
+		}
+	}
 
 	while (L.child > 0 || L.npending > 0) {
 		if (L.child > 0 && waitpid(L.child, &status, 0) == L.child) {
@@ -950,8 +975,9 @@ main(int argc, const char **argv)
 	if (poptPeekArg(pc) != NULL)
 		xt_die(XT_USAGE, "unexpected argument '%s'; try '%s --help'",
 		    poptPeekArg(pc), xt_progname);
-	/* -w bounds the whole run; without it, only each login is. */
-	if (xt_opt.timeout != NULL)
+	/* -w on the command line bounds the whole run; a timeout from the
+	 * config file or without -w, only each login. */
+	if (xt_opt.timeout != NULL && xt_opt_origin(&xt_opt.timeout) == NULL)
 		L.deadline = xt_now() + xt_opt.timeout_s;
 	for (i = 0; opt.rooms && opt.rooms[i]; i++)
 		;
@@ -984,6 +1010,11 @@ main(int argc, const char **argv)
 		    L.matched == 1 ? "" : "s", xt_opt.timeout_s, L.count ?
 		    ", fewer than --count" : "");
 		status = XT_TEMPFAIL;
+	}
+	if (L.write_error) {
+		xt_error("cannot write to standard output: %s",
+		    xt_strerror(L.write_error));
+		status = XT_IOERR;
 	}
 	xt_session_free(L.s);
 	for (i = 0; opt.rooms && opt.rooms[i]; i++)

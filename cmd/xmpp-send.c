@@ -533,7 +533,7 @@ leave_rooms(void)
 static int
 retryable(int status)
 {
-	return status == XT_UNAVAILABLE || status == XT_TEMPFAIL;
+	return status != 0 && xt_session_retryable(run.s);
 }
 
 static void

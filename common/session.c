@@ -68,6 +68,7 @@ struct xt_session {
 	double phase_ms[XT_PH_NPHASES];
 	int status;
 	char error[1024];
+	char stream_error[64];	/* condition of a stream error, or "" */
 	int certfail;
 	char cert_reason[256];
 	char cert_subject[256];
@@ -433,9 +434,10 @@ stream_error_cb(xmpp_conn_t *conn, xmpp_stanza_t *st, void *arg)
 	char *text = child_text(st, "text");
 
 	(void)conn;
+	snprintf(s->stream_error, sizeof(s->stream_error), "%s",
+	    condition(st, NS_STREAM_ERR));
 	xt_session_fail(s, XT_UNAVAILABLE, "stream error from '%s': %s%s%s",
-	    s->domain, condition(st, NS_STREAM_ERR), text ? ": " : "",
-	    text ? text : "");
+	    s->domain, s->stream_error, text ? ": " : "", text ? text : "");
 	xmpp_free(s->ctx, text);
 	return 1;
 }
@@ -970,6 +972,7 @@ xt_session_reconnect(struct xt_session *s)
 	xt_iq_forget(s);
 	s->status = 0;
 	s->error[0] = '\0';
+	s->stream_error[0] = '\0';
 	s->secured = s->authenticated = s->session_required = 0;
 	s->certfail = s->scram_verified = 0;
 	s->mech = NULL;
@@ -984,6 +987,15 @@ xt_session_reconnect(struct xt_session *s)
 		s->phase_ms[i] = s->phase_start[i] = -1;
 	set_state(s, ST_IDLE);
 	return xt_session_connect(s);
+}
+
+int
+xt_session_retryable(const struct xt_session *s)
+{
+	/* RFC 6120 4.9.3.3: "conflict" means another session took our
+	 * resource; fighting back would make both flap forever. */
+	return (s->status == XT_UNAVAILABLE || s->status == XT_TEMPFAIL) &&
+	    strcmp(s->stream_error, "conflict") != 0;
 }
 
 int

@@ -219,6 +219,10 @@ void xt_session_watch(struct xt_session *s, int fd, void (*cb)(void *),
 void xt_session_pause_input(struct xt_session *s, int paused);
 /* After a failure: drop the old stream, connect and log in again. */
 int xt_session_reconnect(struct xt_session *s);
+/* 1 if the recorded failure may go away by connecting again (a lost or
+ * dead connection; not authentication, certificates or a resource
+ * conflict). */
+int xt_session_retryable(const struct xt_session *s);
 /* 1 while logged in and no failure is recorded. */
 int xt_session_online(const struct xt_session *s);
 /* Record a failure (the first one wins) and stop the loop. */
