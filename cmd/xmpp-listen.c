@@ -465,33 +465,13 @@ remember(const char *id)
 }
 
 /* XEP-0359 origin-id: a sender that re-sends after losing its
- * connection (xmpp-send does) repeats it; print such a message once.
- * Two generations of hash sets remember the last 4096 to 8192. */
-#define GEN 4096
-
-static struct {
-	unsigned long long h[2][2 * GEN];
-	size_t n;
-} recent;
-
-static int
-gen_has(unsigned long long *set, unsigned long long h)
-{
-	size_t i = h % (2 * GEN);
-
-	for (; set[i] != 0; i = (i + 1) % (2 * GEN))
-		if (set[i] == h)
-			return 1;
-	return 0;
-}
-
+ * connection (xmpp-send does) repeats it; print such a message once. */
 static int
 repeated(xmpp_stanza_t *st)
 {
-	const char *from = xmpp_stanza_get_from(st), *id = NULL, *p;
-	unsigned long long h = 1469598103934665603ULL;
+	static struct xt_idset *recent;
+	const char *from = xmpp_stanza_get_from(st), *id = NULL;
 	xmpp_stanza_t *c;
-	size_t i;
 
 	for (c = xmpp_stanza_get_children(st); c; c = xmpp_stanza_get_next(c))
 		if (xmpp_stanza_is_tag(c) &&
@@ -501,26 +481,9 @@ repeated(xmpp_stanza_t *st)
 			id = xmpp_stanza_get_id(c);
 	if (id == NULL || from == NULL)
 		return 0;
-	/* FNV-1a over "bare-JID origin-id". */
-	for (p = from; *p && *p != '/'; p++)
-		h = (h ^ (unsigned char)*p) * 1099511628211ULL;
-	h = (h ^ ' ') * 1099511628211ULL;
-	for (p = id; *p; p++)
-		h = (h ^ (unsigned char)*p) * 1099511628211ULL;
-	if (h == 0)
-		h = 1;
-	if (gen_has(recent.h[0], h) || gen_has(recent.h[1], h))
-		return 1;
-	if (recent.n == GEN) {
-		memcpy(recent.h[1], recent.h[0], sizeof(recent.h[0]));
-		memset(recent.h[0], 0, sizeof(recent.h[0]));
-		recent.n = 0;
-	}
-	for (i = h % (2 * GEN); recent.h[0][i] != 0; i = (i + 1) % (2 * GEN))
-		;
-	recent.h[0][i] = h;
-	recent.n++;
-	return 0;
+	if (recent == NULL)
+		recent = xt_idset_new();
+	return xt_idset_check(recent, from, strcspn(from, "/"), id, 1);
 }
 
 /* Live stanzas wait while the archive is printed (no gap, no repeat). */

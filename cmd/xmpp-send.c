@@ -91,7 +91,9 @@ struct run {
 	char **rawiqs;		/* ids of --raw iqs awaiting their reply */
 	size_t nrawiqs;
 	int paused;
-	int bounced, iq_errors, data_error, stdout_lost;
+	struct xt_idset *raw_ids;	/* --raw messages keep their own ids */
+	int bounced, iq_errors, data_error, stdout_lost, read_error;
+	int interrupted;
 };
 
 static struct run run;
@@ -267,8 +269,9 @@ lines_feed(const char *buf, size_t n, int eof)
 static int
 is_our_id(const char *id)
 {
-	return id != NULL && strncmp(id, run.idprefix,
-	    strlen(run.idprefix)) == 0;
+	return id != NULL && (strncmp(id, run.idprefix,
+	    strlen(run.idprefix)) == 0 || (run.raw_ids != NULL &&
+	    xt_idset_check(run.raw_ids, "", 0, id, 0)));
 }
 
 /* --raw: each stanza as it is; "to" may be left to the recipients. */
@@ -291,6 +294,9 @@ raw_stanza(xmpp_stanza_t *st, void *arg)
 	}
 	if (xmpp_stanza_get_id(st) == NULL)
 		xmpp_stanza_set_id(st, next_id());
+	else if (strcmp(name, "message") == 0 && !opt.dry_run)
+		/* A bounce of this one must be recognised too. */
+		xt_idset_check(run.raw_ids, "", 0, xmpp_stanza_get_id(st), 1);
 	if (strcmp(name, "iq") == 0 && type != NULL &&
 	    (strcmp(type, "get") == 0 || strcmp(type, "set") == 0)) {
 		grown = realloc(run.rawiqs, (run.nrawiqs + 1) * sizeof(*grown));
@@ -372,7 +378,7 @@ on_input(void *arg)
 		return;
 	if (n < 0) {
 		xt_error("cannot read standard input: %s", xt_strerror(errno));
-		run.data_error = 1;
+		run.read_error = 1;
 		n = 0;
 	}
 	feed(buf, n, n == 0);
@@ -432,8 +438,13 @@ iq_cb(xmpp_conn_t *conn, xmpp_stanza_t *st, void *arg)
 		return 1;
 	free(run.rawiqs[i]);
 	run.rawiqs[i] = run.rawiqs[--run.nrawiqs];
-	if (strcmp(type, "error") == 0)
+	if (strcmp(type, "error") == 0) {
+		/* The reply goes to stdout; say why the status will be 1. */
 		run.iq_errors++;
+		xt_error("iq '%s' to '%s' failed: %s", id,
+		    xmpp_stanza_get_from(st) ? xmpp_stanza_get_from(st) :
+		    xt_session_domain(run.s), xt_error_condition(st));
+	}
 	if (!run.stdout_lost && (xt_write_stanza(stdout, xt_opt.format, st) <
 	    0 || fflush(stdout) != 0)) {
 		/* `| head -1`: stop reading, but confirm what was sent. */
@@ -461,11 +472,15 @@ pump(void *arg)
 	double oldest;
 
 	(void)arg;
-	if (xt_signalled && !run.eof) {
+	if (xt_signalled && !run.interrupted) {
+		/* Stop reading and sending; confirm what was sent; hand
+		 * back the rest (--failed or stderr). */
 		xt_info(1, "interrupted: confirming what was sent");
-		if (run.interactive)
+		run.interrupted = 1;
+		if (run.interactive && !run.eof)
 			rl_callback_handler_remove();
 		end_of_input();
+		xt_outq_hold(run.q);
 	}
 	xt_outq_pump(run.q, run.eof);
 	/* Back-pressure with hysteresis: memory stays bounded. */
@@ -481,7 +496,7 @@ pump(void *arg)
 		    "within %g s", xt_session_domain(run.s), xt_opt.timeout_s);
 		return 0;
 	}
-	if (!run.eof || xt_outq_unconfirmed(run.q) > 0)
+	if (!run.eof || xt_outq_unsettled(run.q) > 0)
 		return 0;
 	/* Answers still due (receipts, iq replies) get --timeout more. */
 	if ((receipts_pending() || run.nrawiqs > 0) && !xt_signalled) {
@@ -600,6 +615,9 @@ deliver(void)
 fail:
 	if (xt_session_error(run.s) != NULL)
 		xt_error("%s", xt_session_error(run.s));
+	/* Every attempt to get the connection back failed. */
+	if (attempt > 0 && retryable(status))
+		status = XT_UNAVAILABLE;
 	return status;
 }
 
@@ -837,8 +855,11 @@ status_of(int status)
 		return status;
 	if (run.data_error)
 		return XT_DATAERR;
-	if (run.stdout_lost)
+	if (run.stdout_lost || run.read_error)
 		return XT_IOERR;
+	/* Interrupted with stanzas never sent: they were handed back. */
+	if (run.interrupted && run.q != NULL && xt_outq_unconfirmed(run.q) > 0)
+		return XT_NEGATIVE;
 	if (run.bounced || run.iq_errors || report_receipts())
 		return XT_NEGATIVE;
 	return 0;
@@ -852,6 +873,9 @@ main(int argc, const char **argv)
 
 	xt_init(argv[0]);
 	pc = xt_parse_args(argc, argv, table, "JID...");
+	/* --dry-run connects to nothing: no account needed. */
+	if (opt.dry_run && xt_opt.jid == NULL && getenv("XMPP_JID") == NULL)
+		xt_opt.jid = strdup("dry-run@localhost");
 	xt_opts_finish(XT_FMT_XML);
 	check_args(pc);
 	clean_options();
@@ -865,6 +889,7 @@ main(int argc, const char **argv)
 	run.q = xt_outq_new(run.s);
 	xt_outq_set_rate(run.q, run.rate);
 	run.reader = xt_reader_new(run.ctx, raw_stanza, NULL);
+	run.raw_ids = xt_idset_new();
 	xmpp_handler_add(xt_session_conn(run.s), message_cb, NULL, "message",
 	    NULL, NULL);
 	xmpp_handler_add(xt_session_conn(run.s), iq_cb, NULL, "iq", NULL, NULL);
@@ -881,6 +906,7 @@ main(int argc, const char **argv)
 	status = status_of(status);
 	report_unconfirmed();
 	xt_reader_free(run.reader);
+	xt_idset_free(run.raw_ids);
 	xt_outq_free(run.q);
 	xt_session_free(run.s);
 	poptFreeContext(pc);

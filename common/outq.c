@@ -31,6 +31,7 @@ struct xt_outq {
 	int nbar;
 	double rate, tokens, last_refill;
 	unsigned long long confirmed;
+	int held;		/* send nothing more */
 	size_t buflen;
 	char buf[COALESCE];
 };
@@ -188,7 +189,7 @@ xt_outq_pump(struct xt_outq *q, int final)
 
 	if (!xt_session_online(q->s))
 		return;
-	while (q->sent < q->n && rate_allows(q)) {
+	while (!q->held && q->sent < q->n && rate_allows(q)) {
 		xml = q->items[(q->head + q->sent) % q->cap];
 		if (q->base + q->sent == q->barrier_end)
 			q->first_unbarriered = xt_now();
@@ -210,6 +211,19 @@ size_t
 xt_outq_unconfirmed(const struct xt_outq *q)
 {
 	return q->n;
+}
+
+void
+xt_outq_hold(struct xt_outq *q)
+{
+	q->held = 1;
+}
+
+size_t
+xt_outq_unsettled(const struct xt_outq *q)
+{
+	/* Held: only what was sent still waits for its confirmation. */
+	return q->held ? q->sent : q->n;
 }
 
 unsigned long long

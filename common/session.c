@@ -133,6 +133,14 @@ target_str(struct xt_session *s)
 	return buf;
 }
 
+static void
+disarm_alarm(void)
+{
+	struct itimerval off = { { 0, 0 }, { 0, 0 } };
+
+	setitimer(ITIMER_REAL, &off, NULL);
+}
+
 /* Prepare the message the alarm prints, for the phase we enter now. */
 static void
 set_state(struct xt_session *s, enum state st)
@@ -395,6 +403,12 @@ conn_cb(xmpp_conn_t *conn, xmpp_conn_event_t ev, int error,
 			s->next_target = 1;
 			break;
 		}
+		/* libstrophe passes socket errors and its own codes alike:
+		 * name only what is surely a socket error. */
+		if (error != ECONNRESET && error != ETIMEDOUT &&
+		    error != ECONNABORTED && error != EPIPE &&
+		    error != ENETUNREACH && error != EHOSTUNREACH)
+			error = 0;
 		xt_session_fail(s, XT_UNAVAILABLE, "connection to '%s' at %s "
 		    "closed during %s%s%s", s->domain, target_str(s),
 		    state_phase[s->state], error ? ": " : "",
@@ -939,6 +953,9 @@ xt_session_run(struct xt_session *s, int (*done)(void *), void *arg)
 		quickack(s);
 		xmpp_run_once(s->ctx, ms);
 	}
+	/* The alarm guards calls inside the loop only: a caller may sleep
+	 * (a backoff) before the next run. */
+	disarm_alarm();
 	return s->status;
 }
 
@@ -1023,8 +1040,7 @@ xt_session_send(struct xt_session *s, xmpp_stanza_t *st)
 void
 xt_session_send_raw(struct xt_session *s, const char *xml)
 {
-	if (xt_verbose >= 2)
-		xt_error("SENT: %s", xml);
+	/* libstrophe logs "SENT:" itself at -vv. */
 	xmpp_send_raw(s->conn, xml, strlen(xml));
 }
 

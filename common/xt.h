@@ -308,6 +308,10 @@ size_t xt_outq_unconfirmed(const struct xt_outq *q);
 unsigned long long xt_outq_confirmed(const struct xt_outq *q);
 /* When the oldest unanswered barrier was sent, or 0 if none. */
 double xt_outq_oldest_barrier(const struct xt_outq *q);
+/* Send nothing more (an interrupt): what is queued stays unconfirmed. */
+void xt_outq_hold(struct xt_outq *q);
+/* Stanzas still to be confirmed or sent: held, only those sent. */
+size_t xt_outq_unsettled(const struct xt_outq *q);
 /* After a reconnect: send every unconfirmed stanza again. */
 void xt_outq_restart(struct xt_outq *q);
 /* Write the unconfirmed stanzas, one per line. */
@@ -324,6 +328,17 @@ int xt_muc_join(struct xt_session *s, const char *room, const char *nick,
     char *why, size_t whylen);
 /* Leave the room (unavailable presence). */
 void xt_muc_leave(struct xt_session *s, const char *room, const char *nick);
+
+/* ---- idset.c: the last few thousand ids seen ---- */
+
+struct xt_idset;
+
+struct xt_idset *xt_idset_new(void);
+/* 1 if (scope, id) was seen among the last 4096 to 8192; else 0, and it is
+ * remembered when add is set. scope is scopelen bytes (e.g. a bare JID). */
+int xt_idset_check(struct xt_idset *s, const char *scope, size_t scopelen,
+    const char *id, int add);
+void xt_idset_free(struct xt_idset *s);
 
 /* ---- text.c: what XML can carry ---- */
 
