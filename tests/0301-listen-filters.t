@@ -159,7 +159,7 @@ is "$(cut -f2,3 "$XT_TMP/unav.out")" "alice@$XT_DOMAIN/t4	unavailable" \
 
 listen_bg set bob -o text --type set -c 1 || bail_out "xmpp-listen did not start"
 printf '<iq type="get" to="bob@%s/set" id="g1"><query xmlns="jabber:iq:version"/></iq>\n<iq type="set" to="bob@%s/set" id="s1"><q xmlns="urn:example:set"/></iq>\n' \
-    "$XT_DOMAIN" "$XT_DOMAIN" | send alice --resource t5 --raw >"$XT_TMP/set.replies"
+    "$XT_DOMAIN" "$XT_DOMAIN" | send alice --resource t5 --raw >"$XT_TMP/set.replies" 2>"$XT_TMP/set.err"
 wait_bg set
 is "$(cut -f2- "$XT_TMP/set.out")" "alice@$XT_DOMAIN/t5	set	urn:example:set" \
     "--type set: the iq set only (not the get, nor the pings)"
