@@ -880,8 +880,11 @@ main(int argc, const char **argv)
 	check_args(pc);
 	clean_options();
 	setup();
-	if (opt.dry_run)
-		return dry_run();
+	if (opt.dry_run) {
+		status = dry_run();
+		poptFreeContext(pc);
+		return status;
+	}
 	/* The password first: --password-fd 0 shares standard input. */
 	xt_account_password(&xt_opt);
 	run.s = xt_session_new();

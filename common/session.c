@@ -79,6 +79,7 @@ struct xt_session {
 	xmpp_tlscert_t *cert;
 	struct xt_scram *scram;
 	int scram_verified;
+	int conn_ready;		/* setup_conn() done */
 	int in_fd;		/* watched input, -1: none */
 	int in_paused;
 	void (*in_cb)(void *);
@@ -805,6 +806,11 @@ xt_session_new(void)
 static void
 setup_conn(struct xt_session *s)
 {
+	/* Once per connection object: libstrophe 0.12.2 does not free the
+	 * previous value when xmpp_conn_set_cafile() is called again. */
+	if (s->conn_ready)
+		return;
+	s->conn_ready = 1;
 	xmpp_conn_set_jid(s->conn, s->jid);
 	xmpp_conn_set_flags(s->conn, XMPP_CONN_FLAG_MANDATORY_TLS |
 	    XMPP_CONN_FLAG_DISABLE_SM);
