@@ -589,55 +589,35 @@ iq_cb(xmpp_conn_t *conn, xmpp_stanza_t *st, void *arg)
 /* ---- the archive (XEP-0313) ---- */
 
 static xmpp_stanza_t *
-add(xmpp_stanza_t *parent, const char *name, const char *ns,
-    const char *text)
-{
-	xmpp_stanza_t *c = xmpp_stanza_new(L.ctx), *t;
-
-	xmpp_stanza_set_name(c, name);
-	if (ns != NULL)
-		xmpp_stanza_set_ns(c, ns);
-	if (text != NULL) {
-		t = xmpp_stanza_new(L.ctx);
-		xmpp_stanza_set_text(t, text);
-		xmpp_stanza_add_child(c, t);
-		xmpp_stanza_release(t);
-	}
-	xmpp_stanza_add_child(parent, c);
-	xmpp_stanza_release(c);
-	return c;
-}
-
-static xmpp_stanza_t *
 mam_query(const char *after)
 {
 	xmpp_stanza_t *iq = xmpp_iq_new(L.ctx, "set", NULL), *q, *x, *f, *set;
 	char start[32], max[24];
 	time_t t = (time_t)L.since;
 
-	q = add(iq, "query", NS_MAM, NULL);
+	q = xt_stanza_add(iq, "query", NS_MAM, NULL);
 	xmpp_stanza_set_attribute(q, "queryid", L.mam_queryid);
 	if (opt.since) {
-		x = add(q, "x", "jabber:x:data", NULL);
+		x = xt_stanza_add(q, "x", "jabber:x:data", NULL);
 		xmpp_stanza_set_type(x, "submit");
-		f = add(x, "field", NULL, NULL);
+		f = xt_stanza_add(x, "field", NULL, NULL);
 		xmpp_stanza_set_attribute(f, "var", "FORM_TYPE");
 		xmpp_stanza_set_type(f, "hidden");
-		add(f, "value", NULL, NS_MAM);
-		f = add(x, "field", NULL, NULL);
+		xt_stanza_add(f, "value", NULL, NS_MAM);
+		f = xt_stanza_add(x, "field", NULL, NULL);
 		xmpp_stanza_set_attribute(f, "var", "start");
 		strftime(start, sizeof(start), "%Y-%m-%dT%H:%M:%SZ",
 		    gmtime(&t));
-		add(f, "value", NULL, start);
+		xt_stanza_add(f, "value", NULL, start);
 	}
 	/* XEP-0059: the last N are the page before the end. */
-	set = add(q, "set", "http://jabber.org/protocol/rsm", NULL);
+	set = xt_stanza_add(q, "set", "http://jabber.org/protocol/rsm", NULL);
 	snprintf(max, sizeof(max), "%ld", opt.last ? L.last : 100);
-	add(set, "max", NULL, max);
+	xt_stanza_add(set, "max", NULL, max);
 	if (opt.last)
-		add(set, "before", NULL, NULL);
+		xt_stanza_add(set, "before", NULL, NULL);
 	else if (after != NULL)
-		add(set, "after", NULL, after);
+		xt_stanza_add(set, "after", NULL, after);
 	return iq;
 }
 
@@ -705,11 +685,11 @@ send_presence(const char *type)
 		xmpp_stanza_set_type(p, type);
 	} else {
 		if (opt.show != NULL)
-			add(p, "show", NULL, opt.show);
+			xt_stanza_add(p, "show", NULL, opt.show);
 		if (opt.status != NULL)
-			add(p, "status", NULL, opt.status);
+			xt_stanza_add(p, "status", NULL, opt.status);
 		snprintf(prio, sizeof(prio), "%d", L.priority);
-		add(p, "priority", NULL, prio);
+		xt_stanza_add(p, "priority", NULL, prio);
 	}
 	xt_session_send(L.s, p);
 	xmpp_stanza_release(p);
@@ -721,7 +701,7 @@ enable_carbons(void)
 	xmpp_stanza_t *iq = xmpp_iq_new(L.ctx, "set", NULL), *reply = NULL;
 	int status;
 
-	add(iq, "enable", NS_CARBONS, NULL);
+	xt_stanza_add(iq, "enable", NS_CARBONS, NULL);
 	status = xt_iq_request(L.s, iq, &reply);
 	xmpp_stanza_release(iq);
 	if (status == 0 && strcmp(xmpp_stanza_get_type(reply), "result") != 0) {
@@ -812,9 +792,7 @@ keepalive(void)
 	}
 	if (L.ping_sent > 0 || now < next_ping)
 		return;
-	iq = xmpp_iq_new(L.ctx, "get", NULL);
-	xmpp_stanza_set_to(iq, xt_session_domain(L.s));
-	add(iq, "ping", "urn:xmpp:ping", NULL);
+	iq = xt_ping_new(L.ctx, NULL, xt_session_domain(L.s));
 	L.ping_sent = now;
 	next_ping = now + L.keepalive;
 	xt_iq_send(L.s, iq, pong_cb, NULL);
@@ -849,17 +827,6 @@ pump(void *arg)
 	return 0;
 }
 
-static void
-backoff(long attempt)
-{
-	double until = xt_now() + (attempt < 6 ? 1 << attempt : 60);
-	struct timespec ts = { 0, 50000000 };
-
-	while (xt_now() < until && !xt_signalled && (L.deadline == 0 ||
-	    xt_now() < L.deadline))
-		nanosleep(&ts, NULL);
-}
-
 static int
 listen_loop(void)
 {
@@ -879,7 +846,7 @@ listen_loop(void)
 			if (L.deadline > 0 && xt_now() >= L.deadline)
 				return 0;
 			xt_warn("%s; reconnecting", xt_session_error(L.s));
-			backoff(attempt++);
+			xt_backoff(attempt++, 60, L.deadline);
 			if ((status = xt_session_reconnect(L.s)) == 0)
 				status = online(0);
 			if (status == 0)

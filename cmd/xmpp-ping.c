@@ -11,8 +11,6 @@
 
 #include "xt.h"
 
-#define NS_PING "urn:xmpp:ping"
-
 static struct {
 	char *count, *interval, *wait, *warning, *critical, *cert_days;
 	int strict, timing, check, no_login;
@@ -137,17 +135,11 @@ parse_numbers(void)
 static void
 send_ping(struct xt_session *s, struct target *t, xt_iq_cb cb)
 {
-	xmpp_ctx_t *ctx = xt_session_ctx(s);
-	xmpp_stanza_t *iq = xmpp_iq_new(ctx, "get", xt_session_id(s));
-	xmpp_stanza_t *ping = xmpp_stanza_new(ctx);
+	xmpp_stanza_t *iq = xt_ping_new(xt_session_ctx(s), xt_session_id(s),
+	    t->jid);
 
 	snprintf(t->awaiting, sizeof(t->awaiting), "%s",
 	    xmpp_stanza_get_id(iq));
-	xmpp_stanza_set_to(iq, t->jid);
-	xmpp_stanza_set_name(ping, "ping");
-	xmpp_stanza_set_ns(ping, NS_PING);
-	xmpp_stanza_add_child(iq, ping);
-	xmpp_stanza_release(ping);
 	t->answered = 0;
 	t->sent++;
 	t->t_sent = xt_now();

@@ -4,7 +4,6 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <openssl/rand.h>
@@ -126,34 +125,6 @@ clean(const char *what, const char *raw, size_t len)
 	return text;
 }
 
-static void
-add_text_child(xmpp_stanza_t *parent, const char *name, const char *text)
-{
-	xmpp_stanza_t *c = xmpp_stanza_new(run.ctx);
-	xmpp_stanza_t *t = xmpp_stanza_new(run.ctx);
-
-	xmpp_stanza_set_name(c, name);
-	xmpp_stanza_set_text(t, text);
-	xmpp_stanza_add_child(c, t);
-	xmpp_stanza_add_child(parent, c);
-	xmpp_stanza_release(t);
-	xmpp_stanza_release(c);
-}
-
-static void
-add_empty_child(xmpp_stanza_t *parent, const char *name, const char *ns,
-    const char *id)
-{
-	xmpp_stanza_t *c = xmpp_stanza_new(run.ctx);
-
-	xmpp_stanza_set_name(c, name);
-	xmpp_stanza_set_ns(c, ns);
-	if (id != NULL)
-		xmpp_stanza_set_id(c, id);
-	xmpp_stanza_add_child(parent, c);
-	xmpp_stanza_release(c);
-}
-
 /* Queue (or print, with --dry-run) one serialised stanza. */
 static void
 emit(xmpp_stanza_t *st)
@@ -198,17 +169,18 @@ send_body(const char *body)
 		id = next_id();
 		m = xmpp_message_new(run.ctx, opt.type, run.to[i], id);
 		if (opt.subject != NULL)
-			add_text_child(m, "subject", opt.subject);
-		add_text_child(m, "body", body);
+			xt_stanza_add(m, "subject", NULL, opt.subject);
+		xt_stanza_add(m, "body", NULL, body);
 		if (opt.thread != NULL)
-			add_text_child(m, "thread", opt.thread);
+			xt_stanza_add(m, "thread", NULL, opt.thread);
 		if (opt.receipt) {
-			add_empty_child(m, "request", NS_RECEIPTS, NULL);
+			xt_stanza_add(m, "request", NS_RECEIPTS, NULL);
 			track_receipt(id, run.to[i]);
 		}
 		/* XEP-0359: lets a receiver drop a duplicate after a
 		 * re-send. */
-		add_empty_child(m, "origin-id", "urn:xmpp:sid:0", id);
+		xmpp_stanza_set_id(xt_stanza_add(m, "origin-id",
+		    "urn:xmpp:sid:0", NULL), id);
 		emit(m);
 		xmpp_stanza_release(m);
 	}
@@ -551,16 +523,6 @@ retryable(int status)
 	return status != 0 && xt_session_retryable(run.s);
 }
 
-static void
-backoff(long attempt)
-{
-	double until = xt_now() + (attempt < 5 ? 1 << attempt : 30);
-	struct timespec ts = { 0, 50000000 };
-
-	while (xt_now() < until && !xt_signalled)
-		nanosleep(&ts, NULL);
-}
-
 static int
 online(void)
 {
@@ -599,7 +561,7 @@ deliver(void)
 				goto fail;
 			xt_warn("%s; reconnecting (%ld of %ld)",
 			    xt_session_error(run.s), attempt + 1, run.retries);
-			backoff(attempt++);
+			xt_backoff(attempt++, 30, 0);
 			xt_outq_restart(run.q);
 			if ((status = xt_session_reconnect(run.s)) == 0)
 				status = online();

@@ -162,19 +162,13 @@ xt_iq_request(struct xt_session *s, xmpp_stanza_t *iq, xmpp_stanza_t **reply)
 int
 xt_barrier(struct xt_session *s)
 {
-	xmpp_stanza_t *iq, *ping, *reply = NULL;
+	xmpp_stanza_t *iq, *reply = NULL;
 	int status;
 
 	/* XEP-0199 to our own server: the server handles stanzas of one
 	 * stream in order, so its answer proves everything before it was
 	 * processed. An error reply proves the same. */
-	iq = xmpp_iq_new(xt_session_ctx(s), "get", NULL);
-	xmpp_stanza_set_to(iq, xt_session_domain(s));
-	ping = xmpp_stanza_new(xt_session_ctx(s));
-	xmpp_stanza_set_name(ping, "ping");
-	xmpp_stanza_set_ns(ping, NS_PING);
-	xmpp_stanza_add_child(iq, ping);
-	xmpp_stanza_release(ping);
+	iq = xt_ping_new(xt_session_ctx(s), NULL, xt_session_domain(s));
 	status = xt_iq_request(s, iq, &reply);
 	xmpp_stanza_release(iq);
 	if (reply != NULL)
@@ -213,30 +207,6 @@ xt_error_text(xmpp_stanza_t *st)
 	return buf;
 }
 
-static xmpp_stanza_t *
-add_child(xmpp_stanza_t *parent, const char *name, const char *ns)
-{
-	xmpp_stanza_t *c = xmpp_stanza_new(xmpp_stanza_get_context(parent));
-
-	xmpp_stanza_set_name(c, name);
-	if (ns != NULL)
-		xmpp_stanza_set_ns(c, ns);
-	xmpp_stanza_add_child(parent, c);
-	xmpp_stanza_release(c);
-	return c;
-}
-
-static void
-add_text(xmpp_stanza_t *parent, const char *name, const char *text)
-{
-	xmpp_stanza_t *c = add_child(parent, name, NULL);
-	xmpp_stanza_t *t = xmpp_stanza_new(xmpp_stanza_get_context(parent));
-
-	xmpp_stanza_set_text(t, text);
-	xmpp_stanza_add_child(c, t);
-	xmpp_stanza_release(t);
-}
-
 static const char *const *served_features;
 
 /* XEP-0030 3.1: who we are and what we answer. */
@@ -247,23 +217,23 @@ disco_info(xmpp_stanza_t *reply, xmpp_stanza_t *query)
 		"http://jabber.org/protocol/disco#info", NS_PING,
 		"jabber:iq:version", NULL
 	};
-	xmpp_stanza_t *q = add_child(reply, "query",
-	    "http://jabber.org/protocol/disco#info"), *id;
+	xmpp_stanza_t *q = xt_stanza_add(reply, "query",
+	    "http://jabber.org/protocol/disco#info", NULL), *id;
 	const char *node = xmpp_stanza_get_attribute(query, "node");
 	int i;
 
 	if (node != NULL)
 		xmpp_stanza_set_attribute(q, "node", node);
-	id = add_child(q, "identity", NULL);
+	id = xt_stanza_add(q, "identity", NULL, NULL);
 	xmpp_stanza_set_attribute(id, "category", "client");
 	xmpp_stanza_set_attribute(id, "type", "console");
 	xmpp_stanza_set_attribute(id, "name", "xmpp-tools");
 	for (i = 0; base[i] != NULL; i++)
-		xmpp_stanza_set_attribute(add_child(q, "feature", NULL), "var",
-		    base[i]);
+		xmpp_stanza_set_attribute(xt_stanza_add(q, "feature", NULL,
+		    NULL), "var", base[i]);
 	for (i = 0; served_features && served_features[i] != NULL; i++)
-		xmpp_stanza_set_attribute(add_child(q, "feature", NULL), "var",
-		    served_features[i]);
+		xmpp_stanza_set_attribute(xt_stanza_add(q, "feature", NULL,
+		    NULL), "var", served_features[i]);
 }
 
 static int
@@ -293,15 +263,15 @@ serve_cb(xmpp_conn_t *conn, xmpp_stanza_t *st, void *arg)
 		disco_info(reply, q);
 	} else if (ns && strcmp(ns, "jabber:iq:version") == 0 &&
 	    strcmp(type, "get") == 0) {
-		q = add_child(reply, "query", "jabber:iq:version");
-		add_text(q, "name", "xmpp-tools");
-		add_text(q, "version", XT_VERSION);
+		q = xt_stanza_add(reply, "query", "jabber:iq:version", NULL);
+		xt_stanza_add(q, "name", NULL, "xmpp-tools");
+		xt_stanza_add(q, "version", NULL, XT_VERSION);
 	} else {
 		/* RFC 6120 8.4: never leave an iq get/set unanswered. */
 		xmpp_stanza_set_type(reply, "error");
-		err = add_child(reply, "error", NULL);
+		err = xt_stanza_add(reply, "error", NULL, NULL);
 		xmpp_stanza_set_type(err, "cancel");
-		add_child(err, "service-unavailable", NS_STANZAS);
+		xt_stanza_add(err, "service-unavailable", NS_STANZAS, NULL);
 	}
 	xt_session_send(s, reply);
 	xmpp_stanza_release(reply);

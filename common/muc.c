@@ -18,20 +18,6 @@ struct join {
 	char text[256];
 };
 
-static xmpp_stanza_t *
-child(xmpp_ctx_t *ctx, xmpp_stanza_t *parent, const char *name,
-    const char *ns)
-{
-	xmpp_stanza_t *c = xmpp_stanza_new(ctx);
-
-	xmpp_stanza_set_name(c, name);
-	if (ns != NULL)
-		xmpp_stanza_set_ns(c, ns);
-	xmpp_stanza_add_child(parent, c);
-	xmpp_stanza_release(c);
-	return c;
-}
-
 static int
 has_status(xmpp_stanza_t *st, const char *code)
 {
@@ -108,21 +94,16 @@ send_join(struct xt_session *s, struct join *j, const char *password,
 {
 	char n[16];
 	xmpp_ctx_t *ctx = xt_session_ctx(s);
-	xmpp_stanza_t *p = xmpp_presence_new(ctx), *x, *h, *pw, *t;
+	xmpp_stanza_t *p = xmpp_presence_new(ctx), *x, *h;
 
 	xmpp_stanza_set_to(p, j->occupant);
-	x = child(ctx, p, "x", NS_MUC);
+	x = xt_stanza_add(p, "x", NS_MUC, NULL);
 	/* XEP-0045 7.2.13: how much of the room's past to replay. */
-	h = child(ctx, x, "history", NULL);
+	h = xt_stanza_add(x, "history", NULL, NULL);
 	snprintf(n, sizeof(n), "%d", history);
 	xmpp_stanza_set_attribute(h, "maxstanzas", n);
-	if (password != NULL) {
-		pw = child(ctx, x, "password", NULL);
-		t = xmpp_stanza_new(ctx);
-		xmpp_stanza_set_text(t, password);
-		xmpp_stanza_add_child(pw, t);
-		xmpp_stanza_release(t);
-	}
+	if (password != NULL)
+		xt_stanza_add(x, "password", NULL, password);
 	xt_session_send(s, p);
 	xmpp_stanza_release(p);
 }
@@ -136,8 +117,8 @@ unlock_room(struct xt_session *s, const char *room)
 	int status;
 
 	xmpp_stanza_set_to(iq, room);
-	q = child(ctx, iq, "query", NS_MUC_OWNER);
-	x = child(ctx, q, "x", "jabber:x:data");
+	q = xt_stanza_add(iq, "query", NS_MUC_OWNER, NULL);
+	x = xt_stanza_add(q, "x", "jabber:x:data", NULL);
 	xmpp_stanza_set_type(x, "submit");
 	status = xt_iq_request(s, iq, &reply);
 	xmpp_stanza_release(iq);

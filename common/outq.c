@@ -116,23 +116,17 @@ static void
 send_barrier(struct xt_outq *q)
 {
 	xmpp_ctx_t *ctx = xt_session_ctx(q->s);
-	xmpp_stanza_t *iq, *ping;
+	xmpp_stanza_t *iq;
 	struct barrier *b;
 
 	if (q->nbar == MAX_BARRIERS)
 		return;		/* wait for answers first */
 	b = &q->bar[q->nbar++];
-	iq = xmpp_iq_new(ctx, "get", xt_session_id(q->s));
+	iq = xt_ping_new(ctx, xt_session_id(q->s), xt_session_domain(q->s));
 	snprintf(b->id, sizeof(b->id), "%s", xmpp_stanza_get_id(iq));
 	b->end = q->base + q->sent;
 	b->sent = xt_now();
 	q->barrier_end = b->end;
-	xmpp_stanza_set_to(iq, xt_session_domain(q->s));
-	ping = xmpp_stanza_new(ctx);
-	xmpp_stanza_set_name(ping, "ping");
-	xmpp_stanza_set_ns(ping, "urn:xmpp:ping");
-	xmpp_stanza_add_child(iq, ping);
-	xmpp_stanza_release(ping);
 	xt_iq_send(q->s, iq, barrier_cb, q);
 	xmpp_stanza_release(iq);
 }

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/time.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <openssl/crypto.h>
@@ -1138,6 +1139,18 @@ int
 xt_session_direct_tls(const struct xt_session *s)
 {
 	return s->ntargets > 0 && s->targets[s->cur].direct_tls;
+}
+
+void
+xt_backoff(long attempt, double max, double deadline)
+{
+	double wait = attempt < 20 ? (double)(1L << attempt) : max;
+	double until = xt_now() + (wait < max ? wait : max);
+	struct timespec ts = { 0, 50000000 };
+
+	while (xt_now() < until && !xt_signalled &&
+	    (deadline == 0 || xt_now() < deadline))
+		nanosleep(&ts, NULL);
 }
 
 void

@@ -259,6 +259,9 @@ xmpp_tlscert_t *xt_session_cert(const struct xt_session *s);
 /* "ADDRESS:PORT" connected to, and whether it was direct TLS. */
 const char *xt_session_address(struct xt_session *s);
 int xt_session_direct_tls(const struct xt_session *s);
+/* Sleep before reconnect attempt n (1, 2, 4 ... max seconds), waking
+ * early for a signal or at deadline (0: none). */
+void xt_backoff(long attempt, double max, double deadline);
 /* Send </stream:stream> and drop the connection without waiting. */
 void xt_session_close(struct xt_session *s);
 void xt_session_free(struct xt_session *s);
@@ -290,6 +293,15 @@ void xt_iq_forget(struct xt_session *s);
 const char *xt_error_condition(xmpp_stanza_t *st);
 /* Human-readable text of an error stanza, or NULL. */
 const char *xt_error_text(xmpp_stanza_t *st);
+
+/* ---- stanza.c: building stanzas ---- */
+
+/* Add <name xmlns=ns>text</name> to parent (ns, text may be NULL);
+ * returns the child, owned by parent. */
+xmpp_stanza_t *xt_stanza_add(xmpp_stanza_t *parent, const char *name,
+    const char *ns, const char *text);
+/* A XEP-0199 ping iq (to NULL: our server as the stream's peer). */
+xmpp_stanza_t *xt_ping_new(xmpp_ctx_t *ctx, const char *id, const char *to);
 
 /* ---- outq.c: stanzas kept until the server confirms them ---- */
 

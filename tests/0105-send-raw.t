@@ -7,10 +7,7 @@ xt_need_bin xmpp-send
 xt_server
 plan 45
 
-# A private HOME so no real configuration is ever read.
-export HOME=$XT_TMP/home XDG_CONFIG_HOME=$XT_TMP/home/.config
-mkdir -p "$XDG_CONFIG_HOME"
-unset XMPP_JID XMPP_PASSWORD XMPP_CONFIG CREDENTIALS_DIRECTORY
+. "$XT_TESTS/send.sh"
 
 pw=$(xt_pwfile alice)
 conn="--server 127.0.0.1:$XT_PORT --cafile $XT_CAFILE --jid alice@$XT_DOMAIN --password-file $pw"
@@ -18,30 +15,9 @@ send() {
 	xt_run xmpp-send $conn "$@"
 }
 
-# field FILE N KEY: KEY of the Nth JSON line of FILE.
-field() {
-	/usr/bin/python3 -S -c '
-import json, sys
-lines = open(sys.argv[1], encoding="utf-8").read().splitlines()
-print(json.loads(lines[int(sys.argv[2]) - 1]).get(sys.argv[3], ""), end="")
-' "$@"
-}
-
-lines_of() {
-	wc -l <"$1" | tr -d ' '
-}
-
 # count ERE: lines of stdout matching ERE.
 count() {
 	grep -Ec -- "$1" "$XT_TMP/out"
-}
-
-# receiver USER PASSWORD OUTFILE [OPTIONS...]: xt_recv_start, then drop
-# what a reused server had stored for USER while offline: it comes before
-# READY, and the checks here count from the first line.
-receiver() {
-	xt_recv_start "$@" || bail_out "the receiver for $1 did not get online"
-	: >"$3"
 }
 
 got=$XT_TMP/bob.jsonl

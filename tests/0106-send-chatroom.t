@@ -7,28 +7,12 @@ xt_need_bin xmpp-send
 xt_server
 plan 30
 
-# A private HOME so no real configuration is ever read.
-export HOME=$XT_TMP/home XDG_CONFIG_HOME=$XT_TMP/home/.config
-mkdir -p "$XDG_CONFIG_HOME"
-unset XMPP_JID XMPP_PASSWORD XMPP_CONFIG CREDENTIALS_DIRECTORY
+. "$XT_TESTS/send.sh"
 
 pw=$(xt_pwfile alice)
 conn="--server 127.0.0.1:$XT_PORT --cafile $XT_CAFILE --jid alice@$XT_DOMAIN --password-file $pw"
 send() {
 	xt_run xmpp-send $conn "$@"
-}
-
-# field FILE N KEY: KEY of the Nth JSON line of FILE.
-field() {
-	/usr/bin/python3 -S -c '
-import json, sys
-lines = open(sys.argv[1], encoding="utf-8").read().splitlines()
-print(json.loads(lines[int(sys.argv[2]) - 1]).get(sys.argv[3], ""), end="")
-' "$@"
-}
-
-lines_of() {
-	wc -l <"$1" | tr -d ' '
 }
 
 # Rooms are made per run: a shared server keeps its rooms.
@@ -38,16 +22,6 @@ dev=dev-$tag@$XT_MUC
 taken=taken-$tag@$XT_MUC
 closed=closed-$tag@$XT_MUC
 locked=locked-$tag@$XT_MUC
-
-# carol creates and owns every room (the server leaves new rooms
-# unlocked); in "taken" she uses the nick alice, which xmpp-send wants.
-# receiver USER PASSWORD OUTFILE [OPTIONS...]: xt_recv_start, then drop
-# what a reused server had stored for USER while offline: it comes before
-# READY, and the checks here count from the first line.
-receiver() {
-	xt_recv_start "$@" || bail_out "the receiver for $1 did not get online"
-	: >"$3"
-}
 
 got=$XT_TMP/carol.jsonl
 receiver carol "$XT_CAROL_PW" "$got" \

@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* stanza.c: building the stanzas every tool sends. */
+#include "xt.h"
+
+xmpp_stanza_t *
+xt_stanza_add(xmpp_stanza_t *parent, const char *name, const char *ns,
+    const char *text)
+{
+	xmpp_ctx_t *ctx = xmpp_stanza_get_context(parent);
+	xmpp_stanza_t *c = xmpp_stanza_new(ctx), *t;
+
+	xmpp_stanza_set_name(c, name);
+	if (ns != NULL)
+		xmpp_stanza_set_ns(c, ns);
+	if (text != NULL) {
+		t = xmpp_stanza_new(ctx);
+		xmpp_stanza_set_text(t, text);
+		xmpp_stanza_add_child(c, t);
+		xmpp_stanza_release(t);
+	}
+	/* The parent holds the only reference we keep. */
+	xmpp_stanza_add_child(parent, c);
+	xmpp_stanza_release(c);
+	return c;
+}
+
+xmpp_stanza_t *
+xt_ping_new(xmpp_ctx_t *ctx, const char *id, const char *to)
+{
+	xmpp_stanza_t *iq = xmpp_iq_new(ctx, "get", id);
+
+	if (to != NULL)
+		xmpp_stanza_set_to(iq, to);
+	xt_stanza_add(iq, "ping", "urn:xmpp:ping", NULL);
+	return iq;
+}
