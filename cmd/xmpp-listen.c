@@ -89,8 +89,9 @@ static struct {
 	/* --since/--last: the archive first, live stanzas held meanwhile */
 	int mam_active;
 	char mam_queryid[48];
-	char **seen;		/* archive ids (stanza-id) already printed */
-	size_t nseen;
+	/* archive ids (stanza-id) printed: the newest few thousand are what
+	 * live stanzas can repeat, and a set keeps each check O(1) */
+	struct xt_idset *seen;
 	xmpp_stanza_t **held;
 	size_t nheld;
 	/* --exec: one child at a time, in order */
@@ -446,12 +447,9 @@ static int
 seen_before(xmpp_stanza_t *st)
 {
 	const char *id = stanza_id(st);
-	size_t i;
 
-	for (i = 0; id != NULL && i < L.nseen; i++)
-		if (strcmp(L.seen[i], id) == 0)
-			return 1;
-	return 0;
+	return id != NULL && L.seen != NULL &&
+	    xt_idset_check(L.seen, "", 0, id, 0);
 }
 
 static void
@@ -459,9 +457,9 @@ remember(const char *id)
 {
 	if (id == NULL)
 		return;
-	L.seen = realloc(L.seen, (L.nseen + 1) * sizeof(*L.seen));
-	if (L.seen == NULL || (L.seen[L.nseen++] = strdup(id)) == NULL)
-		xt_die(XT_SOFTWARE, "out of memory");
+	if (L.seen == NULL)
+		L.seen = xt_idset_new();
+	xt_idset_check(L.seen, "", 0, id, 1);
 }
 
 /* XEP-0359 origin-id: a sender that re-sends after losing its
@@ -947,6 +945,7 @@ main(int argc, const char **argv)
 		status = XT_IOERR;
 	}
 	xt_session_free(L.s);
+	xt_idset_free(L.seen);
 	for (i = 0; opt.rooms && opt.rooms[i]; i++)
 		free(L.nicks[i]);
 	free(L.nicks);

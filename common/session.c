@@ -242,8 +242,12 @@ log_handler(void *arg, xmpp_log_level_t level, const char *area,
 		return;
 	if (level == XMPP_LEVEL_DEBUG && xt_verbose < 2)
 		return;
-	if ((copy = strdup(msg)) == NULL)
+	/* "[redacted]" may be longer than what it replaces ("=" for an
+	 * empty response): each replacement adds at most 9 bytes and needs
+	 * more than that of tag text, so twice the length is room enough. */
+	if ((copy = malloc(2 * strlen(msg) + 16)) == NULL)
 		return;
+	strcpy(copy, msg);
 	redact(copy);
 	if (xt_verbose >= 3)
 		xt_error("%s: %s", area, copy);
