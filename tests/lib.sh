@@ -28,7 +28,8 @@
 #         skip N WHY, diag MSG, note MSG, bail_out WHY
 # Running: run_bounded SECS CMD..., xt_run CMD... (sets xt_rc, xt_out,
 #         xt_err; bounded by XT_RUN_TIMEOUT, default 30 s), xt_need_bin NAME
-# Server: xt_server [--cert=expired|wrong-host] [--log=debug], xt_pwfile USER,
+# Server: xt_server [--cert=expired|wrong-host] [--log=debug] [--limits],
+#         xt_pwfile USER,
 #         xt_recv_start USER PASSWORD OUTFILE [RECEIVER-OPTIONS...],
 #         xt_recv_wait OUTFILE N [SECS], xt_recv_stop [OUTFILE],
 #         xt_silent_port [--tls], xt_free_port, xt_port_open PORT
@@ -280,11 +281,12 @@ trap 'exit 143' TERM
 
 # ---- the test server ----
 
-# xt_server [--cert=expired|wrong-host] [--log=debug]: make sure a
-# Prosody is running and its XT_* variables are set (see
+# xt_server [--cert=expired|wrong-host] [--log=debug] [--limits]: make
+# sure a Prosody is running and its XT_* variables are set (see
 # scripts/test-server). Reuses the one in $XT_SERVER_DIR when that is
 # alive and no option is given, else starts one in XT_TMP, stopped at
-# exit. Fails the test if it cannot. Its log: $XT_SERVER_DIR/prosody.log
+# exit. --limits: a server of its own with Debian's default rate limits
+# (c2s 10 kB/s), never the shared one. Fails the test if it cannot. Its log: $XT_SERVER_DIR/prosody.log
 # (with --log=debug it has the traffic, e.g. <auth mechanism='...'>).
 xt_server() {
 	if [ $# = 0 ] && [ -n "${XT_SERVER_DIR:-}" ] &&
