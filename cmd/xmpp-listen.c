@@ -742,12 +742,10 @@ join_rooms(void)
 static int
 online(int first)
 {
-	static const char *const features[] = { NS_RECEIPTS, NULL };
 	int status = 0;
 
 	snprintf(L.bare, sizeof(L.bare), "%.*s",
 	    (int)strcspn(xt_session_jid(L.s), "/"), xt_session_jid(L.s));
-	xt_iq_serve(L.s, opt.receipts ? features : features + 1);
 	if (opt.carbons && (status = enable_carbons()) != 0)
 		return status;
 	if (!opt.no_presence)
@@ -893,6 +891,7 @@ wait_children(void)
 int
 main(int argc, const char **argv)
 {
+	static const char *const features[] = { NS_RECEIPTS, NULL };
 	poptContext pc;
 	int status, i;
 
@@ -913,6 +912,7 @@ main(int argc, const char **argv)
 	xt_account_password(&xt_opt);
 	L.s = xt_session_new();
 	L.ctx = xt_session_ctx(L.s);
+	xt_iq_serve(L.s, opt.receipts ? features : features + 1);
 	xmpp_handler_add(xt_session_conn(L.s), message_cb, NULL, "message",
 	    NULL, NULL);
 	xmpp_handler_add(xt_session_conn(L.s), presence_cb, NULL, "presence",

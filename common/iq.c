@@ -244,8 +244,9 @@ serve_cb(xmpp_conn_t *conn, xmpp_stanza_t *st, void *arg)
 	xmpp_stanza_t *q, *reply, *err;
 
 	(void)conn;
-	if (type == NULL || (strcmp(type, "get") != 0 &&
-	    strcmp(type, "set") != 0))
+	/* Installed before login: answer only once a resource is bound. */
+	if (xt_session_jid(s) == NULL || type == NULL ||
+	    (strcmp(type, "get") != 0 && strcmp(type, "set") != 0))
 		return 1;
 	for (q = xmpp_stanza_get_children(st); q && !xmpp_stanza_is_tag(q);
 	    q = xmpp_stanza_get_next(q))
@@ -282,5 +283,6 @@ void
 xt_iq_serve(struct xt_session *s, const char *const *features)
 {
 	served_features = features;
+	/* Registering the same handler twice is a no-op in libstrophe. */
 	xmpp_handler_add(xt_session_conn(s), serve_cb, NULL, "iq", NULL, s);
 }

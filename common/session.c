@@ -801,6 +801,10 @@ xt_session_new(void)
 	snprintf(s->idprefix, sizeof(s->idprefix), "%02x%02x%02x%02x", rnd[0],
 	    rnd[1], rnd[2], rnd[3]);
 	current = s;
+	/* RFC 6120 8.2.3: every iq get/set is answered from the moment the
+	 * resource is bound; an iq in the same read as the bind result would
+	 * reach no handler if a tool installed one once online. */
+	xt_iq_serve(s, NULL);
 	/* A peer closing right after accept makes OpenSSL write into a
 	 * dead socket: that must be an error message, not SIGPIPE. */
 	signal(SIGPIPE, SIG_IGN);

@@ -283,9 +283,10 @@ int xt_iq_request(struct xt_session *s, xmpp_stanza_t *iq,
 /* XEP-0199 ping to our server: returns 0 once the server has processed
  * every stanza sent before it, else an exit code. */
 int xt_barrier(struct xt_session *s);
-/* Answer iq get/set as a client that stays online must: XEP-0199 ping,
- * XEP-0030 disco#info (with these extra features), XEP-0092 version,
- * service-unavailable to anything else (RFC 6120 8.4). */
+/* Every session answers iq get/set from bind to close as a client must:
+ * XEP-0199 ping, XEP-0030 disco#info, XEP-0092 version, and
+ * service-unavailable to anything else (RFC 6120 8.4). This sets the
+ * extra disco#info features (call it before connecting). */
 void xt_iq_serve(struct xt_session *s, const char *const *features);
 /* Drop the pending requests of a session (before freeing it). */
 void xt_iq_forget(struct xt_session *s);
