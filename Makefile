@@ -30,15 +30,24 @@ MAN = $(MAN1) man/xmpp-tools.7 man/xmpp-tools.conf.5
 
 all: $(BINS) $(UNITS)
 
+# Everything built depends on the flags it was built with: build.flags
+# holds them and is rewritten only when they change (SANITIZE=1 or back,
+# another CFLAGS or CC), so that such a change rebuilds everything.
+BUILD_FLAGS = $(CC) $(CFLAGS) $(LDFLAGS) $(LDLIBS)
+build.flags: FORCE
+	@if [ "$$(cat $@ 2>/dev/null)" != '$(BUILD_FLAGS)' ]; then \
+		echo '$(BUILD_FLAGS)' >$@; fi
+
 common/libxt.a: $(LIBOBJ)
 	$(AR) rcs $@ $(LIBOBJ)
 
-$(LIBOBJ): common/xt.h
-cmd/%: cmd/%.c common/libxt.a common/xt.h
+$(LIBOBJ): common/xt.h build.flags
+cmd/%: cmd/%.c common/libxt.a common/xt.h build.flags
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< common/libxt.a $(LDLIBS)
-scripts/bench-recv: scripts/bench-recv.c common/libxt.a common/xt.h
+scripts/bench-recv: scripts/bench-recv.c common/libxt.a common/xt.h build.flags
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< common/libxt.a $(LDLIBS)
-tests/unit/%: tests/unit/%.c tests/unit/tap.h common/libxt.a common/xt.h
+tests/unit/%: tests/unit/%.c tests/unit/tap.h common/libxt.a common/xt.h \
+		build.flags
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< common/libxt.a $(LDLIBS)
 
 # The dependencies are installed first: on a fresh machine `all` cannot
@@ -78,6 +87,7 @@ uninstall:
 		$(DESTDIR)$(MANDIR)/man7/xmpp-tools.7
 
 clean:
-	rm -f $(BINS) $(UNITS) $(LIBOBJ) common/libxt.a scripts/bench-recv
+	rm -f $(BINS) $(UNITS) $(LIBOBJ) common/libxt.a scripts/bench-recv \
+		build.flags
 
-.PHONY: all check lint bench demo install uninstall clean
+.PHONY: all check lint bench demo install uninstall clean FORCE
