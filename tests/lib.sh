@@ -5,7 +5,7 @@
 #
 #   #!/bin/sh
 #   . "$(dirname "$0")/lib.sh"
-#   xt_server                    # a throwaway Prosody: XT_* variables
+#   xt_server                    # a throwaway server: XT_* variables
 #   plan 2
 #   xt_recv_start bob "$XT_BOB_PW" "$XT_TMP/bob.jsonl"
 #   xt_run xmpp-send --server "127.0.0.1:$XT_PORT" --cafile "$XT_CAFILE" \
@@ -34,10 +34,12 @@
 #         xt_recv_wait OUTFILE N [SECS], xt_recv_stop [OUTFILE],
 #         xt_silent_port [--tls], xt_free_port, xt_port_open PORT
 #
-# Environment: XT_BIN (the tools, default cmd/ of this tree, also put
-# first in PATH), XT_SERVER_DIR (reuse the server running there, see
-# scripts/test-server), XT_KEEP=1 (keep the temporary directory),
-# XT_RUN_TIMEOUT.
+# Environment: SERVER (prosody, the default, or ejabberd: the server
+# xt_server starts; `make check SERVER=ejabberd` passes it on; a test
+# tells them apart by XT_SERVER_KIND), XT_BIN (the tools, default cmd/
+# of this tree, also put first in PATH), XT_SERVER_DIR (reuse the server
+# running there, see scripts/test-server), XT_KEEP=1 (keep the temporary
+# directory), XT_RUN_TIMEOUT.
 
 # ---- paths ----
 
@@ -282,12 +284,14 @@ trap 'exit 143' TERM
 # ---- the test server ----
 
 # xt_server [--cert=expired|wrong-host] [--log=debug] [--limits]: make
-# sure a Prosody is running and its XT_* variables are set (see
-# scripts/test-server). Reuses the one in $XT_SERVER_DIR when that is
-# alive and no option is given, else starts one in XT_TMP, stopped at
-# exit. --limits: a server of its own with Debian's default rate limits
-# (c2s 10 kB/s), never the shared one. Fails the test if it cannot. Its log: $XT_SERVER_DIR/prosody.log
-# (with --log=debug it has the traffic, e.g. <auth mechanism='...'>).
+# sure a test server is running (Prosody, or ejabberd when SERVER is
+# ejabberd) and its XT_* variables are set (see scripts/test-server).
+# Reuses the one in $XT_SERVER_DIR when that is alive and no option is
+# given, else starts one in XT_TMP, stopped at exit. --limits: a server
+# of its own with Debian's default rate limits, never the shared one.
+# Fails the test if it cannot. XT_SERVER_KIND: prosody or ejabberd. Its
+# log: $XT_SERVER_LOG (DIR/prosody.log or DIR/ejabberd.log; with
+# --log=debug it has the traffic, e.g. <auth mechanism='...'>).
 xt_server() {
 	if [ $# = 0 ] && [ -n "${XT_SERVER_DIR:-}" ] &&
 		"$XT_SCRIPTS/test-server" status "$XT_SERVER_DIR"; then
