@@ -2,6 +2,7 @@
 /* xmpp-send: send messages or stanzas; exit 0 only once the server has
  * confirmed every one of them. */
 #include <errno.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -15,10 +16,14 @@
 #define NS_RECEIPTS "urn:xmpp:receipts"
 #define HIGH_WATER 1000		/* unconfirmed stanzas before we stop reading */
 #define LOW_WATER 500
+#define RAW_SLICE 256		/* --raw input parsed at a time */
+#define MAX_STANZA 262144	/* Prosody's and Debian's ejabberd's limit */
+#define DRAIN_SECS 2		/* a failed run reads the rest this long */
+#define DRAIN_MAX (64 << 20)	/* and at most this much */
 
 static struct {
 	char *message, *type, *subject, *thread, *nick, *room_password_file;
-	char *rate, *recipients, *failed, *retries;
+	char *rate, *recipients, *failed, *retries, *max_stanza;
 	int lines, raw, chatroom, receipt, dry_run;
 } opt;
 
@@ -54,6 +59,9 @@ static struct poptOption table[] = {
 	    "reconnect N times after losing the connection (default 3)", "N" },
 	{ "failed", '\0', POPT_ARG_STRING, &opt.failed, 0,
 	    "write stanzas the server never confirmed to FILE", "FILE" },
+	{ "max-stanza-size", '\0', POPT_ARG_STRING, &opt.max_stanza, 0,
+	    "refuse to send stanzas over N bytes (default: what the server "
+	    "advertises, else 262144)", "N" },
 	{ "dry-run", '\0', POPT_ARG_NONE, &opt.dry_run, 0,
 	    "write the stanzas to standard output, connect to nothing", NULL },
 	{ NULL, 0, POPT_ARG_INCLUDE_TABLE, xt_conn_table, 0,
@@ -92,7 +100,13 @@ struct run {
 	int paused;
 	struct xt_idset *raw_ids;	/* --raw messages keep their own ids */
 	int bounced, iq_errors, data_error, stdout_lost, read_error;
-	int interrupted;
+	int interrupted, refused;
+	size_t max_stanza;
+	char inbuf[65536];	/* read but not yet parsed */
+	size_t inpos, inlen;
+	int draining;		/* a failed run: take the rest unpaced */
+	double limit;		/* a one-shot run ends by then (-w) */
+	unsigned long long drained;
 };
 
 static struct run run;
@@ -125,9 +139,10 @@ clean(const char *what, const char *raw, size_t len)
 	return text;
 }
 
-/* Queue (or print, with --dry-run) one serialised stanza. */
+/* Queue (or print, with --dry-run) one serialised stanza; tag is the
+ * input line it came from (0: the message as a whole). */
 static void
-emit(xmpp_stanza_t *st)
+emit(xmpp_stanza_t *st, unsigned long tag)
 {
 	char *xml = xt_stanza_xml_line(st);
 
@@ -139,7 +154,29 @@ emit(xmpp_stanza_t *st)
 		free(xml);
 		return;
 	}
-	xt_outq_push(run.q, xml);
+	xt_outq_push(run.q, xml, tag);
+}
+
+/* A stanza the server would refuse (or did): named, never re-sent. */
+static void
+refused(const char *xml, size_t len, unsigned long tag, size_t limit,
+    void *arg)
+{
+	char where[48] = "";
+	int namelen = (int)strcspn(xml + 1, " />");
+
+	(void)arg;
+	run.refused++;
+	if (tag > 0)
+		snprintf(where, sizeof(where), "line %lu: ", tag);
+	if (limit > 0)
+		xt_error("%s<%.*s> of %zu bytes not sent: larger than the %zu "
+		    "bytes the server accepts (--max-stanza-size)", where,
+		    namelen, xml + 1, len, limit);
+	else
+		xt_error("%s<%.*s> of %zu bytes not sent: the server closed "
+		    "the stream over it (policy-violation)", where, namelen,
+		    xml + 1, len);
 }
 
 static void
@@ -181,7 +218,7 @@ send_body(const char *body)
 		 * re-send. */
 		xmpp_stanza_set_id(xt_stanza_add(m, "origin-id",
 		    "urn:xmpp:sid:0", NULL), id);
-		emit(m);
+		emit(m, run.streaming ? run.lineno : 0);
 		xmpp_stanza_release(m);
 	}
 }
@@ -204,37 +241,49 @@ send_line(const char *line, size_t len)
 	free(body);
 }
 
+/* The unfinished last line grows by n bytes from p. */
 static void
-lines_feed(const char *buf, size_t n, int eof)
+part_add(const char *p, size_t n)
 {
-	const char *p = buf, *nl;
 	char *grown;
 
-	while ((nl = memchr(p, '\n', buf + n - p)) != NULL) {
+	if ((grown = realloc(run.part, run.partlen + n + 1)) == NULL)
+		xt_die(XT_SOFTWARE, "out of memory");
+	memcpy(grown + run.partlen, p, n);
+	run.part = grown;
+	run.partlen += n;
+}
+
+/* Reading stops at HIGH_WATER unconfirmed stanzas, between two of them:
+ * the rest of a read waits in inbuf. */
+static int
+queue_full(void)
+{
+	return !run.draining && run.q != NULL &&
+	    xt_outq_unconfirmed(run.q) >= HIGH_WATER;
+}
+
+/* --lines: every whole line in inbuf, as long as the queue has room. */
+static void
+consume_lines(void)
+{
+	const char *p, *nl;
+
+	while (run.inpos < run.inlen && !queue_full()) {
+		p = run.inbuf + run.inpos;
+		if ((nl = memchr(p, '\n', run.inlen - run.inpos)) == NULL) {
+			part_add(p, run.inlen - run.inpos);
+			run.inpos = run.inlen;
+			break;
+		}
 		if (run.partlen > 0) {
-			grown = realloc(run.part, run.partlen + (nl - p) + 1);
-			if (grown == NULL)
-				xt_die(XT_SOFTWARE, "out of memory");
-			memcpy(grown + run.partlen, p, nl - p);
-			run.part = grown;
-			send_line(run.part, run.partlen + (nl - p));
+			part_add(p, nl - p);
+			send_line(run.part, run.partlen);
 			run.partlen = 0;
 		} else {
 			send_line(p, nl - p);
 		}
-		p = nl + 1;
-	}
-	if (p < buf + n) {
-		if ((grown = realloc(run.part, run.partlen + (buf + n - p) +
-		    1)) == NULL)
-			xt_die(XT_SOFTWARE, "out of memory");
-		memcpy(grown + run.partlen, p, buf + n - p);
-		run.part = grown;
-		run.partlen += buf + n - p;
-	}
-	if (eof && run.partlen > 0) {
-		send_line(run.part, run.partlen);
-		run.partlen = 0;
+		run.inpos = nl - run.inbuf + 1;
 	}
 }
 
@@ -254,6 +303,7 @@ raw_stanza(xmpp_stanza_t *st, void *arg)
 	const char *type = xmpp_stanza_get_type(st);
 	xmpp_stanza_t *copy;
 	char **grown;
+	unsigned long line;
 	int i;
 
 	(void)arg;
@@ -266,20 +316,23 @@ raw_stanza(xmpp_stanza_t *st, void *arg)
 	}
 	if (xmpp_stanza_get_id(st) == NULL)
 		xmpp_stanza_set_id(st, next_id());
-	else if (strcmp(name, "message") == 0 && !opt.dry_run)
-		/* A bounce of this one must be recognised too. */
+	else if (!opt.dry_run)
+		/* An error reply to this one must be recognised too. */
 		xt_idset_check(run.raw_ids, "", 0, xmpp_stanza_get_id(st), 1);
-	if (strcmp(name, "iq") == 0 && type != NULL &&
-	    (strcmp(type, "get") == 0 || strcmp(type, "set") == 0)) {
+	/* Any iq but an answer gets one, even a malformed one (no type,
+	 * "GET"): the server's error reply is then what is printed. */
+	if (strcmp(name, "iq") == 0 && (type == NULL ||
+	    (strcmp(type, "result") != 0 && strcmp(type, "error") != 0))) {
 		grown = realloc(run.rawiqs, (run.nrawiqs + 1) * sizeof(*grown));
 		if (grown == NULL)
 			xt_die(XT_SOFTWARE, "out of memory");
 		run.rawiqs = grown;
 		run.rawiqs[run.nrawiqs++] = strdup(xmpp_stanza_get_id(st));
 	}
+	line = xt_reader_line(run.reader);
 	if (xmpp_stanza_get_to(st) != NULL || run.nto == 0 ||
 	    strcmp(name, "iq") == 0) {
-		emit(st);
+		emit(st, line);
 		return 0;
 	}
 	for (i = 0; i < run.nto; i++) {
@@ -287,7 +340,7 @@ raw_stanza(xmpp_stanza_t *st, void *arg)
 		xmpp_stanza_set_to(copy, run.to[i]);
 		if (i > 0)
 			xmpp_stanza_set_id(copy, next_id());
-		emit(copy);
+		emit(copy, line);
 		xmpp_stanza_release(copy);
 	}
 	return 0;
@@ -301,16 +354,27 @@ end_of_input(void)
 		xt_session_watch(run.s, -1, NULL, NULL);
 }
 
+/* --raw: slices of inbuf to the parser, so that a stanza made complete
+ * by a slice is queued before the next is looked at. */
 static void
-feed(const char *buf, size_t n, int eof)
+consume_raw(int eof)
 {
-	int r;
+	size_t n;
+	int r = 0;
 
-	if (!opt.raw) {
-		lines_feed(buf, n, eof);
-		return;
+	while (run.inpos < run.inlen && !queue_full() && r == 0 &&
+	    !run.data_error) {
+		n = run.inlen - run.inpos;
+		if (n > RAW_SLICE)
+			n = RAW_SLICE;
+		r = xt_reader_feed(run.reader, run.inbuf + run.inpos, n, 0);
+		run.inpos += n;
 	}
-	r = xt_reader_feed(run.reader, buf, n, eof);
+	if (r == 0 && !run.data_error && eof && run.inpos == run.inlen) {
+		r = xt_reader_feed(run.reader, NULL, 0, 1);
+		if (r == 0)
+			end_of_input();
+	}
 	if (r < 0) {
 		/* What came before the bad line is still confirmed. */
 		xt_error("%s", xt_reader_error(run.reader));
@@ -318,6 +382,46 @@ feed(const char *buf, size_t n, int eof)
 	}
 	if (r != 0 || run.data_error)
 		end_of_input();
+}
+
+/* Parse what inbuf holds (as far as the queue has room); at the end of
+ * input, the last line or the end of the stanzas. */
+static void
+consume(int eof)
+{
+	if (opt.raw) {
+		consume_raw(eof);
+		return;
+	}
+	consume_lines();
+	if (eof && run.inpos == run.inlen) {
+		if (run.partlen > 0)
+			send_line(run.part, run.partlen);
+		run.partlen = 0;
+		end_of_input();
+	}
+}
+
+/* Read more into inbuf once it is used up: 1 at the end of input. */
+static int
+refill(void)
+{
+	ssize_t n;
+
+	if (run.inpos < run.inlen)
+		return 0;
+	n = read(STDIN_FILENO, run.inbuf, sizeof(run.inbuf));
+	if (n < 0 && (errno == EINTR || errno == EAGAIN))
+		return 0;
+	if (n < 0) {
+		xt_error("cannot read standard input: %s", xt_strerror(errno));
+		run.read_error = 1;
+		n = 0;
+	}
+	run.inpos = 0;
+	run.inlen = n;
+	run.drained += n;
+	return n == 0;
 }
 
 static void
@@ -337,25 +441,50 @@ readline_cb(char *line)
 static void
 on_input(void *arg)
 {
-	char buf[65536];
-	ssize_t n;
-
 	(void)arg;
 	if (run.interactive) {
 		rl_callback_read_char();
 		return;
 	}
-	n = read(STDIN_FILENO, buf, sizeof(buf));
-	if (n < 0 && (errno == EINTR || errno == EAGAIN))
+	if (run.eof)
 		return;
-	if (n < 0) {
-		xt_error("cannot read standard input: %s", xt_strerror(errno));
-		run.read_error = 1;
-		n = 0;
+	consume(refill());
+}
+
+/* 1 if input is buffered or arrives before until. */
+static int
+input_within(double until)
+{
+	struct pollfd p = { STDIN_FILENO, POLLIN, 0 };
+	double left = until - xt_now();
+
+	return run.inpos < run.inlen || (left > 0 &&
+	    poll(&p, 1, (int)(left * 1e3) + 1) > 0);
+}
+
+/* A run that failed for good hands back what it did not send: with
+ * --failed the rest of standard input too, when it ends soon (a file, a
+ * finished pipe). Else it says that input was left. */
+static void
+drain_input(void)
+{
+	double until = xt_now() + DRAIN_SECS;
+	unsigned long long start = run.drained;
+
+	if (!run.streaming || run.interactive || run.eof || run.data_error)
+		return;
+	if (opt.failed != NULL) {
+		run.draining = 1;
+		while (!run.eof && run.drained - start < DRAIN_MAX &&
+		    input_within(until))
+			consume(refill());
+	} else if (run.partlen == 0 && input_within(until) && refill()) {
+		run.eof = 1;	/* nothing was left */
 	}
-	feed(buf, n, n == 0);
-	if (n == 0)
-		end_of_input();
+	if (!run.eof)
+		xt_error("standard input was left unread from line %lu on%s",
+		    run.lineno + 1, opt.failed ? "" : "; with --failed FILE "
+		    "it would be handed back with the unconfirmed stanzas");
 }
 
 /* ---- what comes back ---- */
@@ -390,7 +519,27 @@ message_cb(xmpp_conn_t *conn, xmpp_stanza_t *st, void *arg)
 	return 1;
 }
 
-/* --raw: print the answers to our iq get/set. */
+/* RFC 6120 8.3: a presence of ours (--raw) came back. */
+static int
+presence_cb(xmpp_conn_t *conn, xmpp_stanza_t *st, void *arg)
+{
+	const char *type = xmpp_stanza_get_type(st), *text;
+	const char *from = xmpp_stanza_get_from(st);
+
+	(void)conn;
+	(void)arg;
+	if (type == NULL || strcmp(type, "error") != 0 ||
+	    !is_our_id(xmpp_stanza_get_id(st)))
+		return 1;
+	text = xt_error_text(st);
+	xt_error("presence to '%s' bounced: %s%s%s", from ? from : "?",
+	    xt_error_condition(st), text ? ": " : "", text ? text : "");
+	run.bounced++;
+	return 1;
+}
+
+/* --raw: print the answers to our iq requests; an error to any iq of
+ * ours is a failure. */
 static int
 iq_cb(xmpp_conn_t *conn, xmpp_stanza_t *st, void *arg)
 {
@@ -406,8 +555,17 @@ iq_cb(xmpp_conn_t *conn, xmpp_stanza_t *st, void *arg)
 	for (i = 0; i < run.nrawiqs; i++)
 		if (strcmp(run.rawiqs[i], id) == 0)
 			break;
-	if (i == run.nrawiqs)
+	if (i == run.nrawiqs) {
+		/* An answer (result or error) we sent was refused. */
+		if (strcmp(type, "error") == 0 && is_our_id(id)) {
+			run.iq_errors++;
+			xt_error("iq '%s' to '%s' failed: %s", id,
+			    xmpp_stanza_get_from(st) ?
+			    xmpp_stanza_get_from(st) :
+			    xt_session_domain(run.s), xt_error_condition(st));
+		}
 		return 1;
+	}
 	free(run.rawiqs[i]);
 	run.rawiqs[i] = run.rawiqs[--run.nrawiqs];
 	if (strcmp(type, "error") == 0) {
@@ -441,8 +599,6 @@ receipts_pending(void)
 static int
 pump(void *arg)
 {
-	double oldest;
-
 	(void)arg;
 	if (xt_signalled && !run.interrupted) {
 		/* Stop reading and sending; confirm what was sent; hand
@@ -460,10 +616,14 @@ pump(void *arg)
 		run.paused = 1;
 	else if (run.paused && xt_outq_unconfirmed(run.q) < LOW_WATER)
 		run.paused = 0;
-	if (run.streaming && !run.eof)
+	if (run.streaming && !run.eof) {
 		xt_session_pause_input(run.s, run.paused);
-	oldest = xt_outq_oldest_barrier(run.q);
-	if (oldest > 0 && xt_now() - oldest > xt_opt.timeout_s) {
+		/* What a pause left in the buffer has no fd to wake us. */
+		if (!run.paused && !run.interactive && run.inpos < run.inlen)
+			consume(0);
+	}
+	/* Slow is not dead: only a link on which nothing moves is. */
+	if (xt_outq_stalled(run.q, xt_opt.timeout_s)) {
 		xt_session_fail(run.s, XT_TEMPFAIL, "no answer from '%s' "
 		    "within %g s", xt_session_domain(run.s), xt_opt.timeout_s);
 		return 0;
@@ -474,8 +634,10 @@ pump(void *arg)
 	if ((receipts_pending() || run.nrawiqs > 0) && !xt_signalled) {
 		if (run.receipt_deadline == 0) {
 			/* Waiting for answers is not a stalled connection:
-			 * this deadline, not the session's, ends it. */
-			run.receipt_deadline = xt_now() + xt_opt.timeout_s;
+			 * this deadline, not the session's, ends it (within
+			 * the bound of a one-shot run). */
+			run.receipt_deadline = run.limit > 0 ? run.limit :
+			    xt_now() + xt_opt.timeout_s;
 			xt_session_set_deadline(run.s, 0);
 		}
 		return xt_now() >= run.receipt_deadline;
@@ -545,6 +707,11 @@ deliver(void)
 	long attempt = 0;
 	int status;
 
+	/* One message: -w bounds the whole run, reconnects included. */
+	if (!run.streaming) {
+		run.limit = xt_now() + xt_opt.timeout_s;
+		xt_session_set_limit(run.s, run.limit);
+	}
 	if ((status = xt_session_connect(run.s)) == 0)
 		status = online();
 	if (status != 0)
@@ -557,12 +724,18 @@ deliver(void)
 			attempt = 0;
 		do {
 			if (!retryable(status) || attempt >= run.retries ||
-			    xt_signalled)
+			    xt_signalled || (run.limit > 0 &&
+			    xt_now() >= run.limit))
 				goto fail;
 			xt_warn("%s; reconnecting (%ld of %ld)",
 			    xt_session_error(run.s), attempt + 1, run.retries);
-			xt_backoff(attempt++, 30, 0);
+			xt_backoff(attempt++, 30, run.limit);
 			xt_outq_restart(run.q);
+			/* A stanza the server ended the stream over must not
+			 * end the next one too. */
+			if (strcmp(xt_session_stream_error(run.s),
+			    "policy-violation") == 0)
+				xt_outq_refuse_largest(run.q, 1024);
 			if ((status = xt_session_reconnect(run.s)) == 0)
 				status = online();
 		} while (status != 0);
@@ -577,8 +750,11 @@ deliver(void)
 fail:
 	if (xt_session_error(run.s) != NULL)
 		xt_error("%s", xt_session_error(run.s));
-	/* Every attempt to get the connection back failed. */
-	if (attempt > 0 && retryable(status))
+	/* Every attempt to get the connection back failed; a one-shot
+	 * run that ran out of -w timed out. */
+	if (run.limit > 0 && xt_now() >= run.limit && retryable(status))
+		status = XT_TEMPFAIL;
+	else if (attempt > 0 && retryable(status))
 		status = XT_UNAVAILABLE;
 	return status;
 }
@@ -692,6 +868,8 @@ check_args(poptContext pc)
 	    1e6) : 0;
 	run.retries = opt.retries ? (long)xt_parse_number("--retries",
 	    opt.retries, 0, 1000) : 3;
+	run.max_stanza = opt.max_stanza ? (size_t)xt_parse_number(
+	    "--max-stanza-size", opt.max_stanza, 512, 1 << 30) : 0;
 }
 
 /* Fields whose text comes from the user: cleaned once, up front. */
@@ -789,21 +967,13 @@ whole_body(void)
 static int
 dry_run(void)
 {
-	char buf[65536];
-	ssize_t n;
-
 	run.ctx = xmpp_ctx_new(NULL, NULL);
 	run.reader = xt_reader_new(run.ctx, raw_stanza, NULL);
-	if (!opt.lines && !opt.raw) {
+	if (!opt.lines && !opt.raw)
 		whole_body();
-	} else {
-		while (!run.eof && (n = read(STDIN_FILENO, buf,
-		    sizeof(buf))) >= 0) {
-			feed(buf, n, n == 0);
-			if (n == 0)
-				break;
-		}
-	}
+	else
+		while (!run.eof)
+			consume(refill());
 	xt_reader_free(run.reader);
 	xmpp_ctx_free(run.ctx);
 	xt_close_stdout();
@@ -822,7 +992,7 @@ status_of(int status)
 	/* Interrupted with stanzas never sent: they were handed back. */
 	if (run.interrupted && run.q != NULL && xt_outq_unconfirmed(run.q) > 0)
 		return XT_NEGATIVE;
-	if (run.bounced || run.iq_errors || report_receipts())
+	if (run.bounced || run.iq_errors || run.refused || report_receipts())
 		return XT_NEGATIVE;
 	return 0;
 }
@@ -853,10 +1023,15 @@ main(int argc, const char **argv)
 	run.ctx = xt_session_ctx(run.s);
 	run.q = xt_outq_new(run.s);
 	xt_outq_set_rate(run.q, run.rate);
+	xt_outq_set_max(run.q, run.max_stanza ? run.max_stanza : MAX_STANZA,
+	    run.max_stanza != 0);
+	xt_outq_on_refuse(run.q, refused, NULL);
 	run.reader = xt_reader_new(run.ctx, raw_stanza, NULL);
 	run.raw_ids = xt_idset_new();
 	xmpp_handler_add(xt_session_conn(run.s), message_cb, NULL, "message",
 	    NULL, NULL);
+	xmpp_handler_add(xt_session_conn(run.s), presence_cb, NULL,
+	    "presence", NULL, NULL);
 	xmpp_handler_add(xt_session_conn(run.s), iq_cb, NULL, "iq", NULL, NULL);
 	if (run.interactive) {
 		rl_outstream = stderr;
@@ -866,6 +1041,8 @@ main(int argc, const char **argv)
 		if (run.streaming)
 			xt_catch_stop_signals();
 		status = deliver();
+		if (status != 0)
+			drain_input();
 	}
 	xt_account_forget(&xt_opt);
 	status = status_of(status);

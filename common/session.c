@@ -24,6 +24,7 @@
 #define NS_BIND "urn:ietf:params:xml:ns:xmpp-bind"
 #define NS_SESSION "urn:ietf:params:xml:ns:xmpp-session"
 #define NS_STREAM_ERR "urn:ietf:params:xml:ns:xmpp-streams"
+#define NS_LIMITS "urn:xmpp:stream-limits:0"
 
 /* Where the negotiation stands; names are used in timeout messages. */
 enum state {
@@ -64,7 +65,11 @@ struct xt_session {
 	int next_target;	/* TCP failed: try the next address */
 	int last_errno;
 	double deadline;
+	double limit;		/* no deadline beyond this (0: none) */
 	double timeout;
+	double last_move;	/* the link last moved (xt_now()) */
+	unsigned long long acked, received;	/* TCP counters */
+	size_t max_stanza;	/* XEP-0478 max-bytes, 0: not advertised */
 	double phase_start[XT_PH_NPHASES];
 	double phase_ms[XT_PH_NPHASES];
 	int status;
@@ -510,6 +515,13 @@ features_cb(xmpp_conn_t *conn, xmpp_stanza_t *st, void *arg)
 		send_auth(s, offered);
 		return 1;
 	}
+	/* XEP-0478 2: the largest stanza this server reads. */
+	if ((c = xmpp_stanza_get_child_by_ns(st, NS_LIMITS)) != NULL &&
+	    (m = xmpp_stanza_get_child_by_name(c, "max-bytes")) != NULL &&
+	    (t = xmpp_stanza_get_text(m)) != NULL) {
+		s->max_stanza = strtoul(t, NULL, 10);
+		xmpp_free(s->ctx, t);
+	}
 	s->session_required = (c = xmpp_stanza_get_child_by_ns(st,
 	    NS_SESSION)) != NULL &&
 	    xmpp_stanza_get_child_by_name(c, "optional") == NULL;
@@ -849,6 +861,8 @@ connect_target(struct xt_session *s)
 	s->next_target = 0;
 	s->last_errno = 0;
 	s->fd = -1;
+	s->acked = s->received = 0;
+	s->last_move = xt_now();
 	xt_info(1, "connecting to '%s' at %s%s", s->domain, target_str(s),
 	    t->direct_tls ? " (direct TLS)" : "");
 	phase_begin(s, XT_PH_TCP);
@@ -1006,6 +1020,7 @@ xt_session_reconnect(struct xt_session *s)
 	s->error[0] = '\0';
 	s->stream_error[0] = '\0';
 	s->secured = s->authenticated = s->session_required = 0;
+	s->max_stanza = 0;
 	s->certfail = s->scram_verified = 0;
 	s->mech = NULL;
 	xt_scram_free(s->scram);
@@ -1073,8 +1088,42 @@ xt_session_set_deadline(struct xt_session *s, double seconds)
 	s->deadline = seconds > 0 ? xt_now() + seconds : 0;
 	if (seconds > 0)
 		s->timeout = seconds;
+	if (s->limit > 0 && (s->deadline == 0 || s->deadline > s->limit))
+		s->deadline = s->limit;
 	set_state(s, s->state);
 	arm_alarm(s);
+}
+
+void
+xt_session_set_limit(struct xt_session *s, double when)
+{
+	s->limit = when;
+	if (when > 0 && (s->deadline == 0 || s->deadline > when)) {
+		s->deadline = when;
+		arm_alarm(s);
+	}
+}
+
+double
+xt_session_quiet(struct xt_session *s)
+{
+	double now = xt_now();
+
+	if (xt_link_moved(s->fd, &s->acked, &s->received))
+		s->last_move = now;
+	return now - s->last_move;
+}
+
+const char *
+xt_session_stream_error(const struct xt_session *s)
+{
+	return s->stream_error;
+}
+
+size_t
+xt_session_max_stanza(const struct xt_session *s)
+{
+	return s->max_stanza;
 }
 
 double

@@ -153,6 +153,13 @@ struct xt_target {
 int xt_resolve(const char *domain, const struct xt_opts *o,
     struct xt_target **out, char *err, size_t errlen);
 
+/* ---- link.c: is the connection moving ---- */
+
+/* 1 if the peer has acknowledged or sent bytes on the TCP socket fd
+ * since the counters were last read (kept in *acked, *received). */
+int xt_link_moved(int fd, unsigned long long *acked,
+    unsigned long long *received);
+
 /* ---- tls.c: trust and certificates ---- */
 
 /* Set up OpenSSL's trust store for one handshake: only cafile/capath
@@ -240,6 +247,17 @@ void xt_session_send_raw(struct xt_session *s, const char *xml);
 const char *xt_session_id(struct xt_session *s);
 /* Set the deadline to seconds from now (0: none). */
 void xt_session_set_deadline(struct xt_session *s, double seconds);
+/* A point in time (xt_now()) no deadline may pass, reconnects included:
+ * the bound of a whole run (0: none). */
+void xt_session_set_limit(struct xt_session *s, double when);
+/* Seconds since the server last acknowledged or sent any bytes on this
+ * connection (a slow reader is still moving). */
+double xt_session_quiet(struct xt_session *s);
+/* The condition of the stream error that ended the session, or "". */
+const char *xt_session_stream_error(const struct xt_session *s);
+/* The largest stanza the server accepts, as it advertised it after login
+ * (XEP-0478), or 0 if it did not. */
+size_t xt_session_max_stanza(const struct xt_session *s);
 /* Milliseconds a login phase took, or -1 if it did not run. */
 double xt_session_phase_ms(const struct xt_session *s, enum xt_phase p);
 /* The full JID the server bound, the domain, and the libstrophe objects. */
@@ -308,19 +326,35 @@ xmpp_stanza_t *xt_ping_new(xmpp_ctx_t *ctx, const char *id, const char *to);
 
 struct xt_outq;
 
+/* A stanza taken out of the queue unsent: len bytes, over limit (0: the
+ * server ended the stream over it, policy-violation). tag as pushed. */
+typedef void (*xt_refuse_cb)(const char *xml, size_t len, unsigned long tag,
+    size_t limit, void *arg);
+
 struct xt_outq *xt_outq_new(struct xt_session *s);
 /* Messages per second at most (0: no limit). */
 void xt_outq_set_rate(struct xt_outq *q, double per_second);
-/* Queue a serialised stanza (malloc'd; the queue frees it). */
-void xt_outq_push(struct xt_outq *q, char *xml);
-/* Send what the rate allows; a barrier every 100 stanzas or 0.2 s, and
- * at once when final. */
+/* Refuse stanzas larger than bytes (0: no limit); unless fixed, a limit
+ * the server advertises (XEP-0478) replaces it. */
+void xt_outq_set_max(struct xt_outq *q, size_t bytes, int fixed);
+/* Who hears of refused stanzas. */
+void xt_outq_on_refuse(struct xt_outq *q, xt_refuse_cb cb, void *arg);
+/* Queue a serialised stanza (malloc'd; the queue frees it); tag (e.g. an
+ * input line) is given back if it is refused. */
+void xt_outq_push(struct xt_outq *q, char *xml, unsigned long tag);
+/* Send what the rate and the window of bytes in flight allow; a barrier
+ * every 100 stanzas, every step of bytes (a fraction of what the server
+ * reads in -w) or 0.2 s, and at once when final. */
 void xt_outq_pump(struct xt_outq *q, int final);
+/* Between streams, after a policy-violation: refuse the largest queued
+ * stanza if it has at least min bytes, and every one as large from now
+ * on. 1 if one was refused. */
+int xt_outq_refuse_largest(struct xt_outq *q, size_t min);
+/* 1 if a barrier is unanswered and the link has not moved for seconds. */
+int xt_outq_stalled(struct xt_outq *q, double seconds);
 /* Stanzas not yet confirmed, and the count confirmed so far. */
 size_t xt_outq_unconfirmed(const struct xt_outq *q);
 unsigned long long xt_outq_confirmed(const struct xt_outq *q);
-/* When the oldest unanswered barrier was sent, or 0 if none. */
-double xt_outq_oldest_barrier(const struct xt_outq *q);
 /* Send nothing more (an interrupt): what is queued stays unconfirmed. */
 void xt_outq_hold(struct xt_outq *q);
 /* Stanzas still to be confirmed or sent: held, only those sent. */
