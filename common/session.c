@@ -1003,6 +1003,24 @@ xt_session_pause_input(struct xt_session *s, int paused)
 	s->in_paused = paused;
 }
 
+/* A failed session ends with a reset, not a close: the kernel would
+ * otherwise go on sending what it holds of a half-sent stanza after we
+ * gave up, and the server might yet deliver what we hand back as not
+ * sent. */
+static void
+abort_link(struct xt_session *s)
+{
+	struct sockaddr none = { .sa_family = AF_UNSPEC };
+
+	if (s->fd < 0 || xmpp_conn_is_disconnected(s->conn))
+		return;
+	/* Linux: connecting a TCP socket to AF_UNSPEC resets it and drops
+	 * its send queue; libstrophe's own queue then fails to write. */
+	connect(s->fd, &none, sizeof(none));
+	s->state = ST_CLOSING;
+	xmpp_disconnect(s->conn);
+}
+
 /* Forget the stream that ended and log in again (same handlers). */
 int
 xt_session_reconnect(struct xt_session *s)
@@ -1011,7 +1029,10 @@ xt_session_reconnect(struct xt_session *s)
 	int i;
 
 	if (!xmpp_conn_is_disconnected(s->conn)) {
-		xt_session_close(s);
+		if (s->status != 0)
+			abort_link(s);
+		else
+			xt_session_close(s);
 		while (!xmpp_conn_is_disconnected(s->conn) && xt_now() < until)
 			xmpp_run_once(s->ctx, 10);
 	}
@@ -1239,6 +1260,8 @@ xt_session_free(struct xt_session *s)
 	xt_iq_forget(s);
 	if (s->state != ST_CLOSED && s->state != ST_IDLE)
 		s->state = ST_CLOSING;
+	if (s->status != 0)
+		abort_link(s);
 	/* The certificate uses the context's allocator: free it first. */
 	if (s->cert != NULL)
 		xmpp_tlscert_free(s->cert);
