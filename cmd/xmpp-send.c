@@ -170,9 +170,9 @@ refused(const char *xml, size_t len, unsigned long tag, size_t limit,
 	if (tag > 0)
 		snprintf(where, sizeof(where), "line %lu: ", tag);
 	if (limit > 0)
-		xt_error("%s<%.*s> of %zu bytes not sent: larger than the %zu "
-		    "bytes the server accepts (--max-stanza-size)", where,
-		    namelen, xml + 1, len, limit);
+		xt_error("%s<%.*s> of %zu bytes not sent: larger than the "
+		    "limit of %zu bytes (--max-stanza-size)", where, namelen,
+		    xml + 1, len, limit);
 	else
 		xt_error("%s<%.*s> of %zu bytes not sent: the server closed "
 		    "the stream over it (policy-violation)", where, namelen,
@@ -538,6 +538,19 @@ presence_cb(xmpp_conn_t *conn, xmpp_stanza_t *st, void *arg)
 	return 1;
 }
 
+/* An error reply: say why the status will be 1. */
+static void
+iq_failed(xmpp_stanza_t *st)
+{
+	const char *from = xmpp_stanza_get_from(st);
+	const char *text = xt_error_text(st);
+
+	run.iq_errors++;
+	xt_error("iq '%s' to '%s' failed: %s%s%s", xmpp_stanza_get_id(st),
+	    from ? from : xt_session_domain(run.s), xt_error_condition(st),
+	    text ? ": " : "", text ? text : "");
+}
+
 /* --raw: print the answers to our iq requests; an error to any iq of
  * ours is a failure. */
 static int
@@ -557,23 +570,15 @@ iq_cb(xmpp_conn_t *conn, xmpp_stanza_t *st, void *arg)
 			break;
 	if (i == run.nrawiqs) {
 		/* An answer (result or error) we sent was refused. */
-		if (strcmp(type, "error") == 0 && is_our_id(id)) {
-			run.iq_errors++;
-			xt_error("iq '%s' to '%s' failed: %s", id,
-			    xmpp_stanza_get_from(st) ?
-			    xmpp_stanza_get_from(st) :
-			    xt_session_domain(run.s), xt_error_condition(st));
-		}
+		if (strcmp(type, "error") == 0 && is_our_id(id))
+			iq_failed(st);
 		return 1;
 	}
 	free(run.rawiqs[i]);
 	run.rawiqs[i] = run.rawiqs[--run.nrawiqs];
 	if (strcmp(type, "error") == 0) {
 		/* The reply goes to stdout; say why the status will be 1. */
-		run.iq_errors++;
-		xt_error("iq '%s' to '%s' failed: %s", id,
-		    xmpp_stanza_get_from(st) ? xmpp_stanza_get_from(st) :
-		    xt_session_domain(run.s), xt_error_condition(st));
+		iq_failed(st);
 	}
 	if (!run.stdout_lost && (xt_write_stanza(stdout, xt_opt.format, st) <
 	    0 || fflush(stdout) != 0)) {
@@ -764,21 +769,26 @@ static void
 report_unconfirmed(void)
 {
 	FILE *f = stderr;
+	size_t n;
 
-	if (run.q == NULL || xt_outq_unconfirmed(run.q) == 0)
+	if (run.q == NULL)
 		return;
+	n = xt_outq_unconfirmed(run.q);
+	/* Written even when empty: a stale file is never re-sent. */
 	if (opt.failed != NULL && (f = fopen(opt.failed, "w")) == NULL) {
 		xt_error("cannot write '%s': %s", opt.failed,
 		    xt_strerror(errno));
 		f = stderr;
 	}
-	xt_error("%zu stanza%s not confirmed by the server%s%s",
-	    xt_outq_unconfirmed(run.q), xt_outq_unconfirmed(run.q) == 1 ?
-	    " was" : "s were", f == stderr ? ":" : "; written to ",
-	    f == stderr ? "" : opt.failed);
-	xt_outq_dump(run.q, f);
-	if (f != stderr)
-		fclose(f);
+	if (n > 0) {
+		xt_error("%zu stanza%s not confirmed by the server%s%s", n,
+		    n == 1 ? " was" : "s were", f == stderr ? ":" :
+		    "; written to ", f == stderr ? "" : opt.failed);
+		xt_outq_dump(run.q, f);
+	}
+	if (f != stderr && fclose(f) != 0)
+		xt_error("cannot write '%s': %s", opt.failed,
+		    xt_strerror(errno));
 }
 
 static int
