@@ -22,6 +22,9 @@ like "$(cat "$XT_TMP/inroom.err")" "joined '$room' as 'bob'" \
 send alice --chatroom -m 'hello room' "$room" </dev/null
 ok "xmpp-send --chatroom sends to the room" test $? = 0
 send carol --chatroom --nick cc -m 'hello ops' "$room2" </dev/null
+# Each room of ejabberd is a process of its own: the second room's
+# message may come first.
+wait_for "$XT_TMP/inroom.out" 'hello room'
 wait_for "$XT_TMP/inroom.out" 'hello ops'
 like "$(cat "$XT_TMP/inroom.out")" "	$room/alice	groupchat	hello room\$" \
     "the room message appears, from room/nick, type groupchat"
@@ -97,9 +100,15 @@ stop_bg carb
 is "$bg_rc" 0 "--carbons: exit 0"
 
 carb=$(cat "$XT_TMP/carb.out")
-like "$carb" "^<message xmlns=\"jabber:client\" from=\"alice@$XT_DOMAIN/phone\" [^>]*to=\"bob@$XT_DOMAIN\" type=\"chat\"><body>sent by another client</body>" \
+# ejabberd writes each message anew: first what it adds (its archive ids,
+# XEP-0313 and XEP-0359) and the sender's origin-id, then the body.
+case $XT_SERVER_KIND in
+ejabberd) added='(<(archived|stanza-id|origin-id) xmlns="urn:xmpp:[^"]*" [^>]*/>)*' ;;
+*) added= ;;
+esac
+like "$carb" "^<message xmlns=\"jabber:client\" from=\"alice@$XT_DOMAIN/phone\" [^>]*to=\"bob@$XT_DOMAIN\" type=\"chat\">$added<body>sent by another client</body>" \
     "--carbons: a message sent by another client of the account, as the inner message"
-like "$carb" "^<message xmlns=\"jabber:client\" from=\"bob@$XT_DOMAIN/b1\" [^>]*to=\"alice@$XT_DOMAIN/other\" type=\"chat\"><body>to another client</body>" \
+like "$carb" "^<message xmlns=\"jabber:client\" from=\"bob@$XT_DOMAIN/b1\" [^>]*to=\"alice@$XT_DOMAIN/other\" type=\"chat\">$added<body>to another client</body>" \
     "--carbons: a message received by another client of the account"
 unlike "$carb" "urn:xmpp:carbons:2" "... printed without the carbon wrapper"
 unlike "$carb" "forged carbon|mallory" "a carbon from anyone but the account itself is ignored"
