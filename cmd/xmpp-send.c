@@ -483,7 +483,8 @@ drain_input(void)
 	}
 	if (!run.eof)
 		xt_error("standard input was left unread from line %lu on%s",
-		    run.lineno + 1, opt.failed ? "" : "; with --failed FILE "
+		    opt.raw ? xt_reader_line(run.reader) : run.lineno + 1,
+		    opt.failed ? "" : "; with --failed FILE "
 		    "it would be handed back with the unconfirmed stanzas");
 }
 
