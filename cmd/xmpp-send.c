@@ -490,24 +490,32 @@ drain_input(void)
 
 /* ---- what comes back ---- */
 
+/* RFC 6120 8.3: an error stanza; a failure if it is one of ours. */
+static void
+bounced(xmpp_stanza_t *st)
+{
+	const char *from = xmpp_stanza_get_from(st), *text;
+
+	if (!is_our_id(xmpp_stanza_get_id(st)))
+		return;
+	text = xt_error_text(st);
+	xt_error("%s to '%s' bounced: %s%s%s", xmpp_stanza_get_name(st),
+	    from ? from : "?", xt_error_condition(st), text ? ": " : "",
+	    text ? text : "");
+	run.bounced++;
+}
+
 static int
 message_cb(xmpp_conn_t *conn, xmpp_stanza_t *st, void *arg)
 {
-	const char *type = xmpp_stanza_get_type(st), *text, *rid;
-	const char *from = xmpp_stanza_get_from(st);
+	const char *type = xmpp_stanza_get_type(st), *rid;
 	xmpp_stanza_t *r;
 	size_t i;
 
 	(void)conn;
 	(void)arg;
 	if (type != NULL && strcmp(type, "error") == 0) {
-		/* RFC 6120 8.3: one of ours came back. */
-		if (!is_our_id(xmpp_stanza_get_id(st)))
-			return 1;
-		text = xt_error_text(st);
-		xt_error("message to '%s' bounced: %s%s%s", from ? from : "?",
-		    xt_error_condition(st), text ? ": " : "", text ? text : "");
-		run.bounced++;
+		bounced(st);
 		return 1;
 	}
 	r = xmpp_stanza_get_child_by_ns(st, NS_RECEIPTS);
@@ -520,22 +528,16 @@ message_cb(xmpp_conn_t *conn, xmpp_stanza_t *st, void *arg)
 	return 1;
 }
 
-/* RFC 6120 8.3: a presence of ours (--raw) came back. */
+/* A presence of ours (--raw) came back. */
 static int
 presence_cb(xmpp_conn_t *conn, xmpp_stanza_t *st, void *arg)
 {
-	const char *type = xmpp_stanza_get_type(st), *text;
-	const char *from = xmpp_stanza_get_from(st);
+	const char *type = xmpp_stanza_get_type(st);
 
 	(void)conn;
 	(void)arg;
-	if (type == NULL || strcmp(type, "error") != 0 ||
-	    !is_our_id(xmpp_stanza_get_id(st)))
-		return 1;
-	text = xt_error_text(st);
-	xt_error("presence to '%s' bounced: %s%s%s", from ? from : "?",
-	    xt_error_condition(st), text ? ": " : "", text ? text : "");
-	run.bounced++;
+	if (type != NULL && strcmp(type, "error") == 0)
+		bounced(st);
 	return 1;
 }
 
