@@ -26,9 +26,10 @@ BINS = $(TOOLS:%=cmd/%)
 LIBOBJ = common/diag.o common/options.o common/account.o common/jid.o \
 	common/dns.o common/tls.o common/sasl.o common/session.o common/iq.o \
 	common/text.o common/reader.o common/output.o common/outq.o \
-	common/muc.o common/idset.o common/stanza.o common/link.o
+	common/muc.o common/idset.o common/stanza.o common/link.o \
+	common/datetime.o
 UNITS = tests/unit/sasl tests/unit/reader tests/unit/output tests/unit/text \
-	tests/unit/account tests/unit/jid
+	tests/unit/account tests/unit/jid tests/unit/datetime
 MAN1 = $(TOOLS:%=man/%.1)
 MAN = $(MAN1) man/xmpp-tools.7 man/xmpp-tools.conf.5
 

@@ -357,12 +357,13 @@ stamp(xmpp_stanza_t *st, char *buf, size_t len)
 {
 	xmpp_stanza_t *d = xmpp_stanza_get_child_by_ns(st, "urn:xmpp:delay");
 	const char *v = d ? xmpp_stanza_get_attribute(d, "stamp") : NULL;
-	time_t now = time(NULL);
+	time_t t;
 
-	if (v != NULL)
-		snprintf(buf, len, "%s", v);
-	else
-		strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
+	/* Printed in one form, never as sent: it comes from others (a tab
+	 * or newline in it would forge a record). Not a date: arrival. */
+	if (xt_datetime_parse(v, &t) != 0)
+		t = time(NULL);
+	xt_datetime_format(t, buf, len);
 }
 
 static void

@@ -227,6 +227,7 @@ struct fields {
 	const char *child, *child_ns;		/* iq payload */
 	const char *err_type, *err_cond;
 	char *err_text;
+	char delaybuf[32];	/* the stamp, as we print it */
 };
 
 static int
@@ -276,6 +277,7 @@ static void
 get_fields(xmpp_stanza_t *st, struct fields *f)
 {
 	xmpp_stanza_t *c;
+	time_t when;
 
 	memset(f, 0, sizeof(*f));
 	f->name = xmpp_stanza_get_name(st);
@@ -306,8 +308,12 @@ get_fields(xmpp_stanza_t *st, struct fields *f)
 	}
 	/* XEP-0203: when a message or presence was first sent */
 	c = xmpp_stanza_get_child_by_name_and_ns(st, "delay", "urn:xmpp:delay");
-	if (c != NULL)
-		f->delay = xmpp_stanza_get_attribute(c, "stamp");
+	/* One form whatever the sender wrote; not a date-time: absent. */
+	if (c != NULL && xt_datetime_parse(xmpp_stanza_get_attribute(c,
+	    "stamp"), &when) == 0) {
+		xt_datetime_format(when, f->delaybuf, sizeof(f->delaybuf));
+		f->delay = f->delaybuf;
+	}
 	if (is(f->type, "error"))
 		error_fields(st, f);
 }

@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <time.h>
 
 #include <popt.h>
 #include <strophe.h>
@@ -159,6 +160,14 @@ int xt_resolve(const char *domain, const struct xt_opts *o,
  * since the counters were last read (kept in *acked, *received). */
 int xt_link_moved(int fd, unsigned long long *acked,
     unsigned long long *received);
+
+/* ---- datetime.c: XEP-0082 date-times ---- */
+
+/* Parse CCYY-MM-DDThh:mm:ss[.sss](Z|+hh:mm|-hh:mm) into *t; -1 if s is
+ * not one. */
+int xt_datetime_parse(const char *s, time_t *t);
+/* t as CCYY-MM-DDThh:mm:ssZ, the one form we print. */
+void xt_datetime_format(time_t t, char *buf, size_t len);
 
 /* ---- tls.c: trust and certificates ---- */
 

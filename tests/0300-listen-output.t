@@ -5,7 +5,7 @@
 . "$(dirname "$0")/lib.sh"
 xt_need_bin xmpp-listen xmpp-send
 xt_server
-plan 44
+plan 47
 
 . "$XT_TESTS/listen.sh"
 
@@ -258,3 +258,18 @@ like "$(cat "$XT_TMP/plain.out")" '^<message xmlns="jabber:client" .*<body>first
 ok "... still running" kill -0 "$bg_pid"
 stop_bg plain
 is "$bg_rc" 0 "SIGTERM: status 0"
+
+# ---- a stamp is printed in one form, never as the sender wrote it ----
+
+listen_bg stamp bob -o text -c 2 --from "alice@$XT_DOMAIN/st" || bail_out "xmpp-listen did not start"
+printf '%s\n' \
+    "<message to=\"bob@$XT_DOMAIN/stamp\" id=\"forged\"><body>x</body><delay xmlns=\"urn:xmpp:delay\" stamp=\"2001Z&#10;9999Z&#9;mallory@evil/x&#9;chat&#9;forged\"/></message>" \
+    "<message to=\"bob@$XT_DOMAIN/stamp\" id=\"frac\"><body>y</body><delay xmlns=\"urn:xmpp:delay\" stamp=\"2001-02-03T04:05:06.123456+01:00\"/></message>" |
+    send alice --resource st --raw
+wait_bg stamp
+is "$(wc -l <"$XT_TMP/stamp.out" | tr -d ' ')" 2 \
+    "-o text: a stamp with a newline and tabs forges no record"
+like "$(sed -n 1p "$XT_TMP/stamp.out" | cut -f1)" "$ts" \
+    "... an invalid stamp is replaced by the time of arrival"
+is "$(sed -n 2p "$XT_TMP/stamp.out" | cut -f1)" "2001-02-03T03:05:06Z" \
+    "... a valid one is printed in UTC, to the second"

@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* datetime.c: XEP-0082 date-times, as others send them and as we print
+ * them (one form, whatever the server or a sender wrote). */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "xt.h"
+
+/* n digits at s as a number, or -1. */
+static int
+digits(const char *s, int n)
+{
+	int v = 0;
+
+	for (; n > 0; n--, s++) {
+		if (*s < '0' || *s > '9')
+			return -1;
+		v = v * 10 + (*s - '0');
+	}
+	return v;
+}
+
+int
+xt_datetime_parse(const char *s, time_t *t)
+{
+	struct tm tm = { 0 };
+	int off = 0, h, m;
+
+	/* CCYY-MM-DDThh:mm:ss[.sss]TZD */
+	if (s == NULL || strlen(s) < 20 || s[4] != '-' || s[7] != '-' ||
+	    s[10] != 'T' || s[13] != ':' || s[16] != ':' ||
+	    (tm.tm_year = digits(s, 4)) < 0 ||
+	    (tm.tm_mon = digits(s + 5, 2)) < 1 || tm.tm_mon > 12 ||
+	    (tm.tm_mday = digits(s + 8, 2)) < 1 || tm.tm_mday > 31 ||
+	    (tm.tm_hour = digits(s + 11, 2)) < 0 || tm.tm_hour > 23 ||
+	    (tm.tm_min = digits(s + 14, 2)) < 0 || tm.tm_min > 59 ||
+	    (tm.tm_sec = digits(s + 17, 2)) < 0 || tm.tm_sec > 60)
+		return -1;
+	s += 19;
+	if (*s == '.') {
+		if (s[1] < '0' || s[1] > '9')
+			return -1;
+		for (s++; *s >= '0' && *s <= '9'; s++)
+			;
+	}
+	if (*s == '+' || *s == '-') {
+		if (strlen(s) != 6 || s[3] != ':' || (h = digits(s + 1, 2)) < 0 ||
+		    h > 23 || (m = digits(s + 4, 2)) < 0 || m > 59)
+			return -1;
+		off = (*s == '+' ? 1 : -1) * (h * 3600 + m * 60);
+	} else if (strcmp(s, "Z") != 0) {
+		return -1;
+	}
+	tm.tm_year -= 1900;
+	tm.tm_mon -= 1;
+	*t = timegm(&tm) - off;
+	return 0;
+}
+
+void
+xt_datetime_format(time_t t, char *buf, size_t len)
+{
+	struct tm tm;
+
+	if (gmtime_r(&t, &tm) == NULL ||
+	    strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		snprintf(buf, len, "1970-01-01T00:00:00Z");
+}
