@@ -106,7 +106,7 @@ struct run {
 	size_t inpos, inlen;
 	int draining;		/* a failed run: take the rest unpaced */
 	double limit;		/* a one-shot run ends by then (-w) */
-	unsigned long long drained;
+	unsigned long long bytes_read;	/* from standard input */
 };
 
 static struct run run;
@@ -420,7 +420,7 @@ refill(void)
 	}
 	run.inpos = 0;
 	run.inlen = n;
-	run.drained += n;
+	run.bytes_read += n;
 	return n == 0;
 }
 
@@ -469,13 +469,13 @@ static void
 drain_input(void)
 {
 	double until = xt_now() + DRAIN_SECS;
-	unsigned long long start = run.drained;
+	unsigned long long start = run.bytes_read;
 
 	if (!run.streaming || run.interactive || run.eof || run.data_error)
 		return;
 	if (opt.failed != NULL) {
 		run.draining = 1;
-		while (!run.eof && run.drained - start < DRAIN_MAX &&
+		while (!run.eof && run.bytes_read - start < DRAIN_MAX &&
 		    input_within(until))
 			consume(refill());
 	} else if (run.partlen == 0 && input_within(until) && refill()) {
