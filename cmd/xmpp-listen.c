@@ -903,6 +903,10 @@ main(int argc, const char **argv)
 	if (poptPeekArg(pc) != NULL)
 		xt_die(XT_USAGE, "unexpected argument '%s'; try '%s --help'",
 		    poptPeekArg(pc), xt_progname);
+	/* Printing is the job: no login for output with nowhere to go.
+	 * With --exec the commands write, to the stdout they are given. */
+	if (opt.exec == NULL)
+		xt_need_stdout();
 	/* -w on the command line bounds the whole run; a timeout from the
 	 * config file or without -w, only each login. */
 	if (xt_opt.timeout != NULL && xt_opt_origin(&xt_opt.timeout) == NULL)
