@@ -836,14 +836,18 @@ listen_loop(void)
 		goto fail;
 	while ((status = xt_session_run(L.s, pump, NULL)) != 0) {
 		do {
-			if (!xt_session_retryable(L.s) || xt_signalled ||
+			if (!xt_session_retryable(L.s) ||
 			    (L.retries >= 0 && attempt >= L.retries))
 				goto fail;
-			/* -w bounds the run, reconnecting included. */
-			if (L.deadline > 0 && xt_now() >= L.deadline)
+			/* -w bounds the run, reconnecting included; a signal
+			 * ends it here as at any other time. */
+			if (xt_signalled || (L.deadline > 0 &&
+			    xt_now() >= L.deadline))
 				return 0;
 			xt_warn("%s; reconnecting", xt_session_error(L.s));
 			xt_backoff(attempt++, 60, L.deadline);
+			if (xt_signalled)
+				return 0;
 			if ((status = xt_session_reconnect(L.s)) == 0)
 				status = online(0);
 			if (status == 0)
