@@ -803,12 +803,15 @@ check_config_file(const char *path, const struct stat *st)
 }
 
 /* XMPP_PASSWORD is taken out of the environment, and wiped there, before
- * anything else runs: the processes we start never see it. */
+ * anything else runs: the processes we start never see it, and the
+ * block /proc/PID/environ shows holds it no more. Every copy is wiped:
+ * execve() may pass the name twice, and getenv() sees the first only. */
 static void
 take_env_password(void)
 {
+	static const char name[] = "XMPP_PASSWORD=";
 	static int taken;
-	char *v;
+	char **e, *v;
 
 	if (taken)
 		return;
@@ -816,7 +819,10 @@ take_env_password(void)
 	if ((v = getenv("XMPP_PASSWORD")) == NULL)
 		return;
 	env_password = xstrdup(v);
-	explicit_bzero(v, strlen(v));
+	for (e = environ; *e != NULL; e++)
+		if (strncmp(*e, name, sizeof(name) - 1) == 0)
+			explicit_bzero(*e + sizeof(name) - 1,
+			    strlen(*e + sizeof(name) - 1));
 	unsetenv("XMPP_PASSWORD");
 }
 
