@@ -836,14 +836,18 @@ listen_loop(void)
 		goto fail;
 	while ((status = xt_session_run(L.s, pump, NULL)) != 0) {
 		do {
-			if (!xt_session_retryable(L.s) || xt_signalled ||
+			if (!xt_session_retryable(L.s) ||
 			    (L.retries >= 0 && attempt >= L.retries))
 				goto fail;
-			/* -w bounds the run, reconnecting included. */
-			if (L.deadline > 0 && xt_now() >= L.deadline)
+			/* -w bounds the run, reconnecting included; a signal
+			 * ends it here as at any other time. */
+			if (xt_signalled || (L.deadline > 0 &&
+			    xt_now() >= L.deadline))
 				return 0;
 			xt_warn("%s; reconnecting", xt_session_error(L.s));
 			xt_backoff(attempt++, 60, L.deadline);
+			if (xt_signalled)
+				return 0;
 			if ((status = xt_session_reconnect(L.s)) == 0)
 				status = online(0);
 			if (status == 0)
@@ -903,6 +907,10 @@ main(int argc, const char **argv)
 	if (poptPeekArg(pc) != NULL)
 		xt_die(XT_USAGE, "unexpected argument '%s'; try '%s --help'",
 		    poptPeekArg(pc), xt_progname);
+	/* Printing is the job: no login for output with nowhere to go.
+	 * With --exec the commands write, to the stdout they are given. */
+	if (opt.exec == NULL)
+		xt_need_stdout();
 	/* -w on the command line bounds the whole run; a timeout from the
 	 * config file or without -w, only each login. */
 	if (xt_opt.timeout != NULL && xt_opt_origin(&xt_opt.timeout) == NULL)

@@ -649,6 +649,8 @@ main(int argc, const char **argv)
 	if (opt.no_login && !cfg.human && xt_opt.format == XT_FMT_XML)
 		xt_die(XT_USAGE, "--no-login has no stanzas to show: use -o "
 		    "text or -o json");
+	/* The results go to stdout: no connection without it. */
+	xt_need_stdout();
 	if (!opt.no_login)
 		xt_account_password(&xt_opt);
 	s = xt_session_new();

@@ -149,6 +149,7 @@ emit(xmpp_stanza_t *st, unsigned long tag)
 	if (xml == NULL)
 		xt_die(XT_SOFTWARE, "out of memory");
 	if (opt.dry_run) {
+		xt_need_stdout();
 		if (printf("%s\n", xml) < 0)
 			run.stdout_lost = 1;
 		free(xml);
@@ -323,6 +324,14 @@ raw_stanza(xmpp_stanza_t *st, void *arg)
 	 * "GET"): the server's error reply is then what is printed. */
 	if (strcmp(name, "iq") == 0 && (type == NULL ||
 	    (strcmp(type, "result") != 0 && strcmp(type, "error") != 0))) {
+		/* Its answer would have nowhere to go: send nothing more,
+		 * confirm what was sent, exit 74. */
+		if (xt_stdout_closed && !opt.dry_run) {
+			xt_error("cannot write to standard output: it is "
+			    "closed");
+			run.stdout_lost = 1;
+			return 1;
+		}
 		grown = realloc(run.rawiqs, (run.nrawiqs + 1) * sizeof(*grown));
 		if (grown == NULL)
 			xt_die(XT_SOFTWARE, "out of memory");

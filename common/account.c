@@ -210,17 +210,71 @@ password_from_file(const char *path, double timeout, const char *what,
 	return pw;
 }
 
+/* The controlling terminal when the tool is in its foreground process
+ * group, else -1: the command, in a group of its own, then gets the
+ * terminal while it runs, so that it may still ask there. */
+static int
+tty_foreground(void)
+{
+	int fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
+
+	if (fd >= 0 && tcgetpgrp(fd) != getpgrp()) {
+		close(fd);
+		fd = -1;
+	}
+	return fd;
+}
+
+/* Make pgrp the terminal's foreground group; from the background that
+ * must not stop us (SIGTTOU, blocked meanwhile). */
+static void
+tty_give(int fd, pid_t pgrp)
+{
+	sigset_t ttou, old;
+
+	if (fd < 0)
+		return;
+	sigemptyset(&ttou);
+	sigaddset(&ttou, SIGTTOU);
+	sigprocmask(SIG_BLOCK, &ttou, &old);
+	tcsetpgrp(fd, pgrp);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+}
+
+/* End the command and everything it started (its process group):
+ * SIGTERM, then SIGKILL once the shell is gone or 0.5 s later. The
+ * shell is reaped last, so that its group id is not reused meanwhile. */
+static void
+kill_command(pid_t pid)
+{
+	double until = xt_now() + 0.5;
+	siginfo_t si;
+
+	kill(-pid, SIGTERM);
+	do {
+		si.si_pid = 0;
+		if (waitid(P_PID, pid, &si, WEXITED | WNOHANG | WNOWAIT) != 0 ||
+		    si.si_pid == pid)
+			break;
+		poll(NULL, 0, 10);
+	} while (xt_now() < until);
+	kill(-pid, SIGKILL);
+	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+		;
+}
+
 /* Run cmd with /bin/sh and take the first line it prints. Its standard
  * input and error are the tool's, so it can ask on the terminal (gpg,
  * pass). It is done when the shell exits, even if something it started
- * keeps the pipe open; it must finish within the timeout. */
+ * keeps the pipe open; it must finish within the timeout, or it is
+ * killed with all it started. */
 static char *
 password_from_command(const char *cmd, double timeout, const char *what)
 {
 	struct pollfd pfd;
 	char *buf, tmp[512];
 	double deadline = xt_now() + timeout;
-	int p[2], status, eof = 0, line = 0;
+	int p[2], status, eof = 0, line = 0, tty;
 	size_t n = 0;
 	ssize_t r, i;
 	pid_t pid;
@@ -232,14 +286,21 @@ password_from_command(const char *cmd, double timeout, const char *what)
 		    xt_strerror(errno));
 	fflush(stdout);
 	fflush(stderr);
+	tty = tty_foreground();
 	if ((pid = fork()) < 0)
 		xt_die(XT_SOFTWARE, "cannot run %s: %s", what,
 		    xt_strerror(errno));
 	if (pid == 0) {
+		/* A group of its own, that a timeout can kill whole. */
+		setpgid(0, 0);
+		tty_give(tty, getpid());
 		if (dup2(p[1], STDOUT_FILENO) >= 0)
 			execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
 		_exit(127);
 	}
+	/* In both processes, so that it is done before either goes on. */
+	setpgid(pid, pid);
+	tty_give(tty, pid);
 	close(p[1]);
 	for (;;) {
 		if (!eof) {
@@ -262,14 +323,17 @@ password_from_command(const char *cmd, double timeout, const char *what)
 		if (waitpid(pid, &status, WNOHANG) == pid)
 			break;
 		if (xt_now() > deadline) {
-			kill(pid, SIGKILL);
-			waitpid(pid, &status, 0);
+			kill_command(pid);
+			tty_give(tty, getpgrp());
 			explicit_bzero(tmp, sizeof(tmp));
 			explicit_bzero(buf, n);
 			xt_die(XT_TEMPFAIL, "%s did not finish within %g s",
 			    what, timeout);
 		}
 	}
+	tty_give(tty, getpgrp());
+	if (tty >= 0)
+		close(tty);
 	/* What it wrote just before it exited. */
 	fcntl(p[0], F_SETFL, O_NONBLOCK);
 	while (!eof && !line && (r = read(p[0], tmp, sizeof(tmp))) > 0)
@@ -739,12 +803,15 @@ check_config_file(const char *path, const struct stat *st)
 }
 
 /* XMPP_PASSWORD is taken out of the environment, and wiped there, before
- * anything else runs: the processes we start never see it. */
+ * anything else runs: the processes we start never see it, and the
+ * block /proc/PID/environ shows holds it no more. Every copy is wiped:
+ * execve() may pass the name twice, and getenv() sees the first only. */
 static void
 take_env_password(void)
 {
+	static const char name[] = "XMPP_PASSWORD=";
 	static int taken;
-	char *v;
+	char **e, *v;
 
 	if (taken)
 		return;
@@ -752,7 +819,10 @@ take_env_password(void)
 	if ((v = getenv("XMPP_PASSWORD")) == NULL)
 		return;
 	env_password = xstrdup(v);
-	explicit_bzero(v, strlen(v));
+	for (e = environ; *e != NULL; e++)
+		if (strncmp(*e, name, sizeof(name) - 1) == 0)
+			explicit_bzero(*e + sizeof(name) - 1,
+			    strlen(*e + sizeof(name) - 1));
 	unsetenv("XMPP_PASSWORD");
 }
 

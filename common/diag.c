@@ -17,20 +17,41 @@ int xt_verbose;
 int xt_quiet;
 void (*xt_die_hook)(int code, const char *msg);
 
+int xt_stdout_closed;
+
 void
 xt_init(const char *argv0)
 {
 	const char *slash = strrchr(argv0, '/');
-	int fd;
+	int fd, nfd;
 
 	xt_progname = slash ? slash + 1 : argv0;
 	/* A closed fd 0, 1 or 2 would be reused by the next open(): the
 	 * XMPP socket on fd 0 is never polled, on fd 1 it would receive
-	 * our output. Park them on /dev/null instead. */
-	while ((fd = open("/dev/null", O_RDWR)) >= 0 && fd <= 2)
-		;
-	if (fd > 2)
-		close(fd);
+	 * our output. Park them on /dev/null instead, stdout read-only:
+	 * what is written to it must fail, not vanish with exit 0. */
+	for (fd = 0; fd <= 2; fd++) {
+		if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
+			continue;
+		if (fd == STDOUT_FILENO)
+			xt_stdout_closed = 1;
+		nfd = open("/dev/null", fd == STDOUT_FILENO ? O_RDONLY :
+		    O_RDWR);
+		if (nfd >= 0 && nfd != fd) {
+			dup2(nfd, fd);
+			close(nfd);
+		}
+	}
+}
+
+void
+xt_need_stdout(void)
+{
+	if (!xt_stdout_closed)
+		return;
+	/* --check's hook would print its line there. */
+	xt_die_hook = NULL;
+	xt_die(XT_IOERR, "cannot write to standard output: it is closed");
 }
 
 static void
@@ -111,10 +132,12 @@ void
 xt_close_stdout(void)
 {
 	if (fflush(stdout) != 0 || ferror(stdout) || fclose(stdout) != 0) {
-		if (errno == EPIPE)
+		if (errno == EPIPE && !xt_stdout_closed)
 			exit(XT_IOERR);
+		/* A hook (--check) would write its line to stdout again. */
+		xt_die_hook = NULL;
 		xt_die(XT_IOERR, "cannot write to standard output: %s",
-		    xt_strerror(errno));
+		    xt_stdout_closed ? "it is closed" : xt_strerror(errno));
 	}
 }
 

@@ -57,6 +57,12 @@ void xt_catch_stop_signals(void);
 double xt_now(void);
 /* Flush and close stdout; exit 74 with a message if that fails. */
 void xt_close_stdout(void);
+/* 1 if stdout was closed when the tool started (xt_init parks it on
+ * /dev/null read-only, so writing to it fails). */
+extern int xt_stdout_closed;
+/* Exit 74 if stdout was closed at the start: for a tool or mode whose
+ * job is output, before it starts the work. */
+void xt_need_stdout(void);
 
 /* ---- options.c: the connection options every tool shares ---- */
 

@@ -3,7 +3,7 @@
 . "$(dirname "$0")/lib.sh"
 xt_need_bin xmpp-send
 xt_server
-plan 27
+plan 39
 
 # A private HOME so no real configuration is ever read.
 export HOME=$XT_TMP/home XDG_CONFIG_HOME=$XT_TMP/home/.config
@@ -111,3 +111,108 @@ kill "$spid" 2>/dev/null
 wait "$spid" 2>/dev/null
 like "$args" "password-file" "argv of the running process is readable"
 unlike "$args" "$XT_ALICE_PW" "argv holds no password"
+
+# ---- a --password-command that does not finish in time ----
+
+# gone PID: 0 once PID has ended (a zombie left to init counts).
+gone() {
+	[ -n "$1" ] || return 1
+	_i=0
+	while [ "$_i" -lt 100 ]; do
+		[ -e "/proc/$1" ] || return 0
+		[ "$(sed 's/^.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1)" = Z ] &&
+		    return 0
+		sleep 0.02
+		_i=$((_i + 1))
+	done
+	return 1
+}
+send --jid "alice@$XT_DOMAIN" -w 1 \
+    --password-command "sleep 31 & echo \$! >'$XT_TMP/cmd1.pid'; wait" </dev/null
+xt_at_exit "kill $(cat "$XT_TMP/cmd1.pid") 2>/dev/null"
+is_rc 75 "--password-command still running at -w: 75"
+like "$xt_err" "password-command did not finish within 1 s" "... saying so"
+ok "... and what it started is killed with it" gone "$(cat "$XT_TMP/cmd1.pid")"
+send --jid "alice@$XT_DOMAIN" -w 1 --password-command \
+    "sh -c 'trap \"\" TERM; exec sleep 31' & echo \$! >'$XT_TMP/cmd2.pid'; wait" \
+    </dev/null
+xt_at_exit "kill -9 $(cat "$XT_TMP/cmd2.pid") 2>/dev/null"
+is_rc 75 "a command that ignores SIGTERM: 75"
+ok "... and it is killed all the same" gone "$(cat "$XT_TMP/cmd2.pid")"
+
+# In a group of its own, the command still has the terminal to ask on.
+cat >"$XT_TMP/onatty.py" <<'PY'
+import os, pty, select, sys, time
+pid, fd = pty.fork()
+if pid == 0:
+    os.execvp(sys.argv[2], sys.argv[2:])
+time.sleep(0.3)
+os.write(fd, sys.argv[1].encode() + b"\n")
+end = time.time() + 20
+while time.time() < end:
+    if select.select([fd], [], [], 0.2)[0]:
+        try:
+            out = os.read(fd, 4096)
+        except OSError:
+            break
+        if not out:
+            break
+        sys.stderr.buffer.write(out)
+_, st = os.waitpid(pid, 0)
+sys.exit(os.waitstatus_to_exitcode(st))
+PY
+xt_run /usr/bin/python3 "$XT_TMP/onatty.py" "$XT_ALICE_PW" xmpp-send $srv \
+    --jid "alice@$XT_DOMAIN" -w 10 -m creds \
+    --password-command 'read pw </dev/tty && echo "$pw"' "bob@$XT_DOMAIN"
+is_rc 0 "at a terminal: --password-command reads its answer from /dev/tty"
+
+# ---- XMPP_PASSWORD is gone from /proc/PID/environ too ----
+
+# The environment of a running xmpp-send (held by the silent server),
+# given by execve as it is: XMPP_PASSWORD once, or twice.
+cat >"$XT_TMP/execenv.py" <<'PY'
+import ctypes, os, sys
+n = int(sys.argv[1])
+env = [b"PATH=" + os.environ["PATH"].encode()]
+env += [b"XMPP_PASSWORD=" + os.environ["PW"].encode() + (b"-%d" % i if i
+        else b"") for i in range(n)]
+args = [a.encode() for a in sys.argv[2:]]
+argv = (ctypes.c_char_p * (len(args) + 1))(*args, None)
+envp = (ctypes.c_char_p * (len(env) + 1))(*env, None)
+ctypes.CDLL(None).execve(args[0], argv, envp)
+sys.exit(127)
+PY
+for n in 1 2; do
+	PW=$XT_ALICE_PW /usr/bin/python3 "$XT_TMP/execenv.py" $n \
+	    "$XT_BIN/xmpp-send" --server "127.0.0.1:$XT_SILENT_PORT" \
+	    --cafile "$XT_CAFILE" --jid "alice@$XT_DOMAIN" --timeout 5 \
+	    --message x "bob@$XT_DOMAIN" </dev/null 2>/dev/null &
+	spid=$!
+	sleep 0.5
+	env=$(tr '\0' '\n' <"/proc/$spid/environ" 2>/dev/null)
+	kill "$spid" 2>/dev/null
+	wait "$spid" 2>/dev/null
+	like "$env" "^PATH=" "XMPP_PASSWORD given $n time(s): environ is readable"
+	unlike "$env" "$XT_ALICE_PW" "... and holds no password"
+done
+
+# Online, as a tool that stays online is for days.
+if [ -x "$XT_BIN/xmpp-listen" ]; then
+	PW=$XT_ALICE_PW /usr/bin/python3 "$XT_TMP/execenv.py" 1 \
+	    "$XT_BIN/xmpp-listen" $srv --jid "alice@$XT_DOMAIN" -v -w 20 \
+	    </dev/null >/dev/null 2>"$XT_TMP/listen.err" &
+	spid=$!
+	i=0
+	until grep -q "online as" "$XT_TMP/listen.err" || [ $i -ge 500 ]; do
+		sleep 0.02
+		i=$((i + 1))
+	done
+	like "$(cat "$XT_TMP/listen.err")" "online as 'alice@" \
+	    "xmpp-listen logged in with XMPP_PASSWORD"
+	env=$(tr '\0' '\n' <"/proc/$spid/environ" 2>/dev/null)
+	kill "$spid" 2>/dev/null
+	wait "$spid" 2>/dev/null
+	unlike "$env" "$XT_ALICE_PW" "... and its environ holds no password"
+else
+	skip 2 "xmpp-listen is not built"
+fi

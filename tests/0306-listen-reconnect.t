@@ -9,7 +9,7 @@ xt_need_bin xmpp-listen xmpp-send
 # This test stops its server: never a shared one.
 unset XT_SERVER_DIR
 xt_server
-plan 26
+plan 30
 
 . "$XT_TESTS/listen.sh"
 
@@ -159,3 +159,17 @@ done
 is "$(cat "$XT_TMP/c1.rc")" 69 "the session replaced by another with its resource: 69"
 like "$(cat "$XT_TMP/c1.err")" "stream error from 'xt.test': conflict" "... naming the conflict"
 unlike "$(cat "$XT_TMP/c1.err")" "reconnecting" "... without reconnecting"
+
+# ---- a signal while it waits to reconnect ----
+
+listen_bg term bob --keepalive 1 --type chat || bail_out "xmpp-listen did not start"
+server stop
+wait_for "$XT_TMP/term.err" 'refused; reconnecting$' 15
+ok "the server is gone: it waits to try again" \
+    grep -q 'refused; reconnecting$' "$XT_TMP/term.err"
+start=$(now_ms)
+stop_bg term
+took=$(( $(now_ms) - start ))
+is "$bg_rc" 0 "SIGTERM during the backoff: exit 0, as at any other time"
+ok "... at once, without another attempt (${took} ms)" test "$took" -lt 1500
+like "$(tail -n 1 "$XT_TMP/term.err")" '; reconnecting$' "... and no error after the last attempt"
