@@ -99,13 +99,26 @@ send -vv --sasl PLAIN --jid "alice@$XT_DOMAIN" --password-file "$pw" </dev/null
 is_rc 0 "--sasl PLAIN over TLS works"
 unlike "$xt_err" "$XT_ALICE_PW|$b64" "-vv (PLAIN): neither password nor its base64"
 
-# argv of a running xmpp-send (held by a server that never answers).
+# said PID FILE ERE: until the running tool (-v) wrote a line matching
+# ERE to FILE, or it ended; 1 if it did not within 10 s.
+said() {
+	_i=0
+	until grep -Eq "$3" "$2" 2>/dev/null; do
+		kill -0 "$1" 2>/dev/null && [ "$_i" -lt 500 ] || return 1
+		sleep 0.02
+		_i=$((_i + 1))
+	done
+}
+
+# argv of a running xmpp-send (held by a server that never answers),
+# once it has its password and is connecting.
 xt_silent_port
-xmpp-send --server "127.0.0.1:$XT_SILENT_PORT" --cafile "$XT_CAFILE" \
+xmpp-send -v --server "127.0.0.1:$XT_SILENT_PORT" --cafile "$XT_CAFILE" \
     --jid "alice@$XT_DOMAIN" --password-file "$pw" --timeout 5 \
-    --message x "bob@$XT_DOMAIN" </dev/null 2>/dev/null &
+    --message x "bob@$XT_DOMAIN" </dev/null 2>"$XT_TMP/held.err" &
 spid=$!
-sleep 0.5
+said "$spid" "$XT_TMP/held.err" "connected to" ||
+    diag "xmpp-send did not connect: $(cat "$XT_TMP/held.err")"
 args=$(tr '\0' ' ' <"/proc/$spid/cmdline" 2>/dev/null)
 kill "$spid" 2>/dev/null
 wait "$spid" 2>/dev/null
@@ -184,11 +197,12 @@ sys.exit(127)
 PY
 for n in 1 2; do
 	PW=$XT_ALICE_PW /usr/bin/python3 "$XT_TMP/execenv.py" $n \
-	    "$XT_BIN/xmpp-send" --server "127.0.0.1:$XT_SILENT_PORT" \
+	    "$XT_BIN/xmpp-send" -v --server "127.0.0.1:$XT_SILENT_PORT" \
 	    --cafile "$XT_CAFILE" --jid "alice@$XT_DOMAIN" --timeout 5 \
-	    --message x "bob@$XT_DOMAIN" </dev/null 2>/dev/null &
+	    --message x "bob@$XT_DOMAIN" </dev/null 2>"$XT_TMP/held.err" &
 	spid=$!
-	sleep 0.5
+	said "$spid" "$XT_TMP/held.err" "connected to" ||
+	    diag "xmpp-send did not connect: $(cat "$XT_TMP/held.err")"
 	env=$(tr '\0' '\n' <"/proc/$spid/environ" 2>/dev/null)
 	kill "$spid" 2>/dev/null
 	wait "$spid" 2>/dev/null
@@ -202,11 +216,7 @@ if [ -x "$XT_BIN/xmpp-listen" ]; then
 	    "$XT_BIN/xmpp-listen" $srv --jid "alice@$XT_DOMAIN" -v -w 20 \
 	    </dev/null >/dev/null 2>"$XT_TMP/listen.err" &
 	spid=$!
-	i=0
-	until grep -q "online as" "$XT_TMP/listen.err" || [ $i -ge 500 ]; do
-		sleep 0.02
-		i=$((i + 1))
-	done
+	said "$spid" "$XT_TMP/listen.err" "online as"
 	like "$(cat "$XT_TMP/listen.err")" "online as 'alice@" \
 	    "xmpp-listen logged in with XMPP_PASSWORD"
 	env=$(tr '\0' '\n' <"/proc/$spid/environ" 2>/dev/null)
