@@ -26,7 +26,10 @@
  * Limits keep memory bounded per stanza: MAX_STANZA bytes of input,
  * MAX_DEPTH nested elements, MAX_NODES elements, attributes and text runs;
  * and time: libstrophe appends a child by walking all of its siblings, so
- * n children cost n * n / 2 steps, hence MAX_CHILDREN per element.
+ * n children cost n * n / 2 steps, hence MAX_CHILDREN per element; and it
+ * keeps an element's attributes in a hash table of 8 buckets that never
+ * grows, so n attributes cost n * n / 16 steps to set and as many again
+ * to copy, hence MAX_ATTRS (XMPP's stanzas have a handful).
  * Comments and processing instructions are dropped; whitespace between
  * top-level elements is ignored, any other text there is an error.
  */
@@ -44,6 +47,7 @@
 #define MAX_DEPTH	100
 #define MAX_NODES	100000
 #define MAX_CHILDREN	10000	/* libstrophe walks the list per child */
+#define MAX_ATTRS	1000	/* and a fixed hash table per element */
 #define SLICE		65536	/* bytes cleaned and parsed at a time */
 #define DECL_MAX	1024	/* longest XML declaration we wait for */
 
@@ -245,6 +249,11 @@ on_start(void *arg, const XML_Char *name, const XML_Char **atts)
 		return;
 	for (n = 0; atts[n] != NULL; n += 2)
 		;
+	if (n / 2 > MAX_ATTRS) {
+		fail(r, cur_line(r), "element with more than %d attributes",
+		    MAX_ATTRS);
+		return;
+	}
 	if (count_nodes(r, 1 + n / 2) < 0)
 		return;
 	if ((st = new_element(r, name, atts)) == NULL) {

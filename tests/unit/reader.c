@@ -283,6 +283,22 @@ test_limits(void)
 	run(in, 0);
 	is(got.err, "line 1: element with more than 10000 children",
 	    "10001 children");
+	p = in + sprintf(in, "<a");
+	for (i = 0; i < 1000; i++)
+		p += sprintf(p, " a%d='%d'", i, i);
+	strcpy(p, "/>");
+	run(in, 0);
+	ok(got.rc == 0 && got.count == 1, "1000 attributes");
+	strcpy(p, " z=''/>");
+	run(in, 0);
+	is(got.err, "line 1: element with more than 1000 attributes",
+	    "1001 attributes");
+	strcpy(p, " z=''/>");
+	memmove(in + 9, in, strlen(in) + 1);
+	memcpy(in, "<m>\n<b/>\n", 9);
+	run(in, 0);
+	is(got.err, "line 3: element with more than 1000 attributes",
+	    "... named by its line, inside a stanza");
 	p = in + sprintf(in, "<a>");
 	for (i = 0; i < 100000; i++)
 		p += sprintf(p, "%s<b/>", i % 5000 ? "" : "<c>");
