@@ -27,13 +27,13 @@ LIBOBJ = common/diag.o common/options.o common/account.o common/jid.o \
 	common/dns.o common/tls.o common/sasl.o common/session.o common/iq.o \
 	common/text.o common/reader.o common/output.o common/outq.o \
 	common/muc.o common/idset.o common/stanza.o common/link.o \
-	common/datetime.o
+	common/datetime.o common/file.o
 UNITS = tests/unit/sasl tests/unit/reader tests/unit/output tests/unit/text \
 	tests/unit/account tests/unit/jid tests/unit/datetime
 MAN1 = $(TOOLS:%=man/%.1)
 MAN = $(MAN1) man/xmpp-tools.7 man/xmpp-tools.conf.5
 
-all: $(BINS) $(UNITS)
+all: $(BINS) $(UNITS) scripts/measure
 
 # Everything built depends on the flags it was built with: build.flags
 # holds them and is rewritten only when they change (SANITIZE=1 or back,
@@ -49,6 +49,9 @@ common/libxt.a: $(LIBOBJ)
 $(LIBOBJ): common/xt.h build.flags
 cmd/%: cmd/%.c common/libxt.a common/xt.h build.flags
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< common/libxt.a $(LDLIBS)
+# Peak memory of a child, for the tests of input bounds and the benches.
+scripts/measure: scripts/measure.c build.flags
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $<
 scripts/bench-recv: scripts/bench-recv.c common/libxt.a common/xt.h build.flags
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< common/libxt.a $(LDLIBS)
 tests/unit/%: tests/unit/%.c tests/unit/tap.h common/libxt.a common/xt.h \
@@ -99,7 +102,7 @@ uninstall:
 		$(DESTDIR)$(MANDIR)/man7/xmpp-tools.7
 
 clean:
-	rm -f $(BINS) $(UNITS) $(LIBOBJ) common/libxt.a scripts/bench-recv \
+	rm -f $(BINS) $(UNITS) $(LIBOBJ) common/libxt.a scripts/bench-recv scripts/measure \
 		build.flags
 
 .PHONY: all check valgrind lint bench demo install uninstall clean FORCE

@@ -196,18 +196,21 @@ password_from_file(const char *path, double timeout, const char *what,
 	char *pw;
 	int fd;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) < 0)
+	/* Not blocking in open(): a FIFO with no writer is waited for in
+	 * read_line(), within the timeout. */
+	if ((fd = xt_file_open(path, &st)) < 0)
 		xt_die(XT_CONFIG, "cannot read %s: %s", what, xt_strerror(errno));
-	if (fstat(fd, &st) != 0)
-		xt_die(XT_CONFIG, "cannot read %s: %s", what, xt_strerror(errno));
-	if (S_ISDIR(st.st_mode))
-		xt_die(XT_CONFIG, "cannot read %s: %s", what,
-		    xt_strerror(EISDIR));
 	if (private)
 		check_private(path, &st);
 	pw = read_line(fd, xt_now() + timeout, what);
 	close(fd);
 	return pw;
+}
+
+char *
+xt_account_secret_file(const char *path, const char *what)
+{
+	return password_from_file(path, timeout_of(&xt_opt), what, 0);
 }
 
 /* The controlling terminal when the tool is in its foreground process
@@ -529,9 +532,10 @@ legacy_parse(struct legacy *l, FILE *f)
 static void
 legacy_load(void)
 {
-	char *paths[3];
+	char *paths[3], *buf;
+	size_t len;
 	FILE *f;
-	int i;
+	int i, fd;
 
 	if (legacy_loaded)
 		return;
@@ -542,12 +546,20 @@ legacy_load(void)
 	paths[2] = config_home_path("go-sendxmpp/sendxmpprc");
 	for (i = 0; i < 3; i++) {
 		legacy[i].path = paths[i];
-		if ((f = fopen(paths[i], "re")) == NULL)
+		/* Only a regular file, and not blocking in open() to see. */
+		if ((fd = xt_file_open(paths[i], &legacy[i].st)) < 0)
 			continue;
-		if (fstat(fileno(f), &legacy[i].st) == 0 &&
-		    S_ISREG(legacy[i].st.st_mode))
-			legacy_parse(&legacy[i], f);
-		fclose(f);
+		if (S_ISREG(legacy[i].st.st_mode)) {
+			buf = xt_file_read(fd, XT_FILE_MAX, xt_now() +
+			    timeout_of(&xt_opt), paths[i], &len);
+			if (len > 0 && (f = fmemopen(buf, len, "r")) != NULL) {
+				legacy_parse(&legacy[i], f);
+				fclose(f);
+			}
+			explicit_bzero(buf, len);
+			free(buf);
+		}
+		close(fd);
 	}
 }
 
@@ -850,6 +862,22 @@ legacy_account(struct xt_opts *o)
 	}
 }
 
+/* The config file is read before -w is checked: its value as given,
+ * when it is one, bounds the wait for a FIFO. */
+static double
+config_timeout(const struct xt_opts *o)
+{
+	char *end;
+	double t;
+
+	if (o->timeout != NULL) {
+		t = strtod(o->timeout, &end);
+		if (end != o->timeout && *end == '\0' && t > 0 && t < 1e6)
+			return t;
+	}
+	return TIMEOUT_DEFAULT;
+}
+
 const char *
 xt_config_path(void)
 {
@@ -863,16 +891,18 @@ xt_config_load(struct xt_opts *o)
 {
 	struct parse p = { 0 };
 	const char *section, *pw;
+	unsigned long nul;
 	struct stat st;
-	int chosen;
-	size_t i;
+	int chosen, fd;
+	size_t i, len;
+	char *buf;
 
 	take_env_password();
 	if (o->config != NULL) {
 		free(config_path);
 		config_path = xstrdup(o->config);
 	}
-	if ((p.f = fopen(xt_config_path(), "re")) == NULL) {
+	if ((fd = xt_file_open(xt_config_path(), &st)) < 0) {
 		if (errno != ENOENT || o->config != NULL)
 			xt_die(XT_CONFIG, "cannot read %s: %s", config_path,
 			    xt_strerror(errno));
@@ -884,15 +914,21 @@ xt_config_load(struct xt_opts *o)
 			legacy_account(o);
 		return;
 	}
-	if (fstat(fileno(p.f), &st) != 0)
-		xt_die(XT_CONFIG, "cannot read %s: %s", config_path,
-		    xt_strerror(errno));
-	if (S_ISDIR(st.st_mode))
-		xt_die(XT_CONFIG, "cannot read %s: %s", config_path,
-		    xt_strerror(EISDIR));
 	check_config_file(config_path, &st);
-	ini_read_all(config_path, &p);
-	fclose(p.f);
+	buf = xt_file_read(fd, XT_FILE_MAX, xt_now() + config_timeout(o),
+	    config_path, &len);
+	close(fd);
+	if ((nul = xt_file_nul_line(buf, len)) > 0)
+		xt_die(XT_CONFIG, "%s:%lu: a NUL byte: this is not a text file",
+		    config_path, nul);
+	if (len > 0) {
+		if ((p.f = fmemopen(buf, len, "r")) == NULL)
+			xt_die(XT_SOFTWARE, "out of memory");
+		ini_read_all(config_path, &p);
+		fclose(p.f);
+	}
+	explicit_bzero(buf, len);
+	free(buf);
 	section = select_section(o, &p, config_path);
 	xt_info(1, "config %s%s%s%s", config_path, section ? ", [" : "",
 	    section ? section : "", section ? "]" : "");
@@ -984,6 +1020,27 @@ password_from_legacy(const struct xt_opts *o, char *what, size_t len)
 	return NULL;
 }
 
+/* A space, tab or byte order mark at an end of a password is most often
+ * an editor's or a copy's: kept, since it may be meant, but told at -v,
+ * where one looks when the login fails. */
+static void
+hint_odd_password(const char *pw, const char *what)
+{
+	size_t n = strlen(pw);
+	const char *hint = NULL;
+
+	if (strncmp(pw, "\357\273\277", 3) == 0)
+		hint = "begins with a byte order mark";
+	else if (*pw == ' ' || *pw == '\t')
+		hint = *pw == ' ' ? "begins with a space" : "begins with a tab";
+	else if (n > 0 && (pw[n - 1] == ' ' || pw[n - 1] == '\t'))
+		hint = pw[n - 1] == ' ' ? "ends with a space" :
+		    "ends with a tab";
+	if (hint != NULL)
+		xt_info(1, "password from %s %s (kept as part of it)", what,
+		    hint);
+}
+
 void
 xt_account_password(struct xt_opts *o)
 {
@@ -1050,6 +1107,7 @@ xt_account_password(struct xt_opts *o)
 	}
 	o->password = pw;
 	xt_info(1, "password from %s", what);
+	hint_odd_password(pw, what);
 }
 
 void

@@ -140,6 +140,29 @@ void xt_account_forget(struct xt_opts *o);
 /* The config file xt_config_load() read or looked for. */
 const char *xt_config_path(void);
 
+/* A secret (a room's password) from the first line of path, within the
+ * tool's timeout; exit 78 or 75 naming what. malloc'd. */
+char *xt_account_secret_file(const char *path, const char *what);
+
+/* ---- file.c: small input files, bounded in size and time ---- */
+
+#define XT_FILE_MAX	(1 << 20)	/* config files, recipient lists */
+
+struct stat;
+/* Open path to read without blocking, also on a FIFO with no writer;
+ * -1 with errno (EISDIR for a directory). st gets its fstat(). */
+int xt_file_open(const char *path, struct stat *st);
+/* The whole of fd, NUL-terminated, of at most max bytes (len: its
+ * length): exit 78 naming what when it is larger or unreadable, 75 when
+ * deadline (xt_now() time, 0: none) passes first. malloc'd. */
+char *xt_file_read(int fd, size_t max, double deadline, const char *what,
+    size_t *len);
+/* xt_file_open() and xt_file_read() in one; exit 78 if it cannot open. */
+char *xt_file_slurp(const char *path, size_t max, double deadline,
+    const char *what, size_t *len, struct stat *st);
+/* The line (from 1) of the first NUL byte in buf, 0 if there is none. */
+unsigned long xt_file_nul_line(const char *buf, size_t len);
+
 /* ---- jid.c: JID checks (RFC 7622) ---- */
 
 /* 1 if s is a syntactically valid JID; else 0 and *why says why. */
