@@ -20,6 +20,7 @@
 #define MAX_STANZA 262144	/* Prosody's and Debian's ejabberd's limit */
 #define DRAIN_SECS 2		/* a failed run reads the rest this long */
 #define DRAIN_MAX (64 << 20)	/* and at most this much */
+#define MAX_MESSAGE (10 << 20)	/* one message: a line, or all of stdin */
 
 static struct {
 	char *message, *type, *subject, *thread, *nick, *room_password_file;
@@ -91,6 +92,8 @@ struct run {
 	int streaming, interactive, eof;
 	char *part;		/* --lines: the unfinished last line */
 	size_t partlen;
+	int skipping;		/* a line over MAX_MESSAGE: not kept */
+	unsigned long long skipped;	/* its length so far */
 	unsigned long lineno;
 	struct receipt *rc;
 	size_t nrc;
@@ -242,17 +245,46 @@ send_line(const char *line, size_t len)
 	free(body);
 }
 
-/* The unfinished last line grows by n bytes from p. */
+/* The unfinished last line grows by n bytes from p; past MAX_MESSAGE it
+ * is only counted. */
 static void
 part_add(const char *p, size_t n)
 {
 	char *grown;
 
+	if (run.skipping || run.partlen + n > MAX_MESSAGE) {
+		if (!run.skipping) {
+			run.skipping = 1;
+			run.skipped = run.partlen;
+			free(run.part);
+			run.part = NULL;
+			run.partlen = 0;
+		}
+		run.skipped += n;
+		return;
+	}
 	if ((grown = realloc(run.part, run.partlen + n + 1)) == NULL)
 		xt_die(XT_SOFTWARE, "out of memory");
 	memcpy(grown + run.partlen, p, n);
 	run.part = grown;
 	run.partlen += n;
+}
+
+/* The unfinished line is complete: sent, or named if it was too long. */
+static void
+part_done(void)
+{
+	if (run.skipping) {
+		run.lineno++;
+		xt_error("line %lu: %llu bytes not sent: longer than %d MiB, "
+		    "the limit of a message", run.lineno, run.skipped,
+		    MAX_MESSAGE >> 20);
+		run.refused++;
+	} else if (run.partlen > 0) {
+		send_line(run.part, run.partlen);
+	}
+	run.skipping = 0;
+	run.partlen = 0;
 }
 
 /* Reading stops at HIGH_WATER unconfirmed stanzas, between two of them:
@@ -277,10 +309,9 @@ consume_lines(void)
 			run.inpos = run.inlen;
 			break;
 		}
-		if (run.partlen > 0) {
+		if (run.partlen > 0 || run.skipping) {
 			part_add(p, nl - p);
-			send_line(run.part, run.partlen);
-			run.partlen = 0;
+			part_done();
 		} else {
 			send_line(p, nl - p);
 		}
@@ -404,9 +435,7 @@ consume(int eof)
 	}
 	consume_lines();
 	if (eof && run.inpos == run.inlen) {
-		if (run.partlen > 0)
-			send_line(run.part, run.partlen);
-		run.partlen = 0;
+		part_done();
 		end_of_input();
 	}
 }
@@ -823,33 +852,40 @@ report_receipts(void)
 
 /* ---- start and end ---- */
 
+/* --recipients: a JID a line, '#' comments; at most XT_FILE_MAX bytes,
+ * read within -w (a FIFO may name it). */
 static void
 add_recipients_file(void)
 {
-	FILE *f;
-	char *line = NULL, *p;
-	size_t cap = 0;
+	char what[4200], *buf, *line, *next, *p;
+	unsigned long nul;
 	const char **grown;
+	size_t len;
 
 	if (opt.recipients == NULL)
 		return;
-	if ((f = fopen(opt.recipients, "r")) == NULL)
-		xt_die(XT_CONFIG, "cannot read --recipients '%s': %s",
-		    opt.recipients, xt_strerror(errno));
-	while (getline(&line, &cap, f) > 0) {
+	snprintf(what, sizeof(what), "--recipients '%s'", opt.recipients);
+	buf = xt_file_slurp(opt.recipients, XT_FILE_MAX,
+	    xt_now() + xt_opt.timeout_s, what, &len, NULL);
+	if ((nul = xt_file_nul_line(buf, len)) > 0)
+		xt_die(XT_CONFIG, "%s: line %lu: a NUL byte: this is not a "
+		    "list of JIDs", what, nul);
+	for (line = buf; line != NULL && *line != '\0'; line = next) {
+		if ((next = strchr(line, '\n')) != NULL)
+			*next++ = '\0';
 		p = line + strspn(line, " \t");
-		p[strcspn(p, " \t\r\n")] = '\0';
+		p[strcspn(p, " \t\r")] = '\0';
 		if (*p == '\0' || *p == '#')
 			continue;
 		if ((grown = realloc(run.to, (run.nto + 2) * sizeof(*grown))) ==
 		    NULL)
 			xt_die(XT_SOFTWARE, "out of memory");
 		run.to = grown;
-		run.to[run.nto++] = strdup(p);
+		if ((run.to[run.nto++] = strdup(p)) == NULL)
+			xt_die(XT_SOFTWARE, "out of memory");
 		run.to[run.nto] = NULL;
 	}
-	free(line);
-	fclose(f);
+	free(buf);
 }
 
 static void
@@ -914,8 +950,7 @@ static void
 setup(void)
 {
 	unsigned char rnd[4];
-	FILE *f;
-	char *jid, *at;
+	char what[4200], *jid, *at;
 
 	RAND_bytes(rnd, sizeof(rnd));
 	snprintf(run.idprefix, sizeof(run.idprefix), "xs%02x%02x%02x%02x",
@@ -927,16 +962,12 @@ setup(void)
 		opt.nick = jid;
 	}
 	if (opt.room_password_file != NULL) {
-		if ((f = fopen(opt.room_password_file, "r")) == NULL)
-			xt_die(XT_CONFIG, "cannot read --room-password-file "
-			    "'%s': %s", opt.room_password_file,
-			    xt_strerror(errno));
-		run.room_password = calloc(1, 1024);
-		if (fgets(run.room_password, 1024, f) == NULL)
-			xt_die(XT_CONFIG, "--room-password-file '%s' is empty",
-			    opt.room_password_file);
-		run.room_password[strcspn(run.room_password, "\r\n")] = '\0';
-		fclose(f);
+		snprintf(what, sizeof(what), "--room-password-file '%s'",
+		    opt.room_password_file);
+		run.room_password = xt_account_secret_file(
+		    opt.room_password_file, what);
+		if (*run.room_password == '\0')
+			xt_die(XT_CONFIG, "%s is empty", what);
 	}
 	if (opt.chatroom)
 		run.nicks = calloc(run.nto, sizeof(*run.nicks));
@@ -964,6 +995,11 @@ whole_body(void)
 			if (n < 0)
 				xt_die(XT_IOERR, "cannot read standard input: "
 				    "%s", xt_strerror(errno));
+			if (len + n > MAX_MESSAGE)
+				xt_die(XT_NEGATIVE, "standard input is larger "
+				    "than %d MiB, the limit of a message: "
+				    "nothing sent (--lines sends a line at a "
+				    "time)", MAX_MESSAGE >> 20);
 			if ((raw = realloc(raw, len + n + 1)) == NULL)
 				xt_die(XT_SOFTWARE, "out of memory");
 			memcpy(raw + len, buf, n);
@@ -999,7 +1035,9 @@ dry_run(void)
 	xt_reader_free(run.reader);
 	xmpp_ctx_free(run.ctx);
 	xt_close_stdout();
-	return run.data_error ? XT_DATAERR : 0;
+	if (run.data_error)
+		return XT_DATAERR;
+	return run.refused ? XT_NEGATIVE : 0;
 }
 
 static int
