@@ -54,16 +54,54 @@ xt_need_stdout(void)
 	xt_die(XT_IOERR, "cannot write to standard output: it is closed");
 }
 
+/* s with what must not reach a terminal raw made visible: \n \t \r,
+ * \uXXXX for other controls, separators and bidirectional marks, \xHH
+ * for bytes that are not UTF-8. A message quotes JIDs, resources, file
+ * names and server texts: an ESC or a newline there must not move the
+ * cursor or forge a line. */
+static void
+make_visible(const char *s, char *out, size_t cap)
+{
+	size_t len = strlen(s), o = 0, n, i;
+	long cp;
+
+	while (*s != '\0' && o + 1 < cap) {
+		n = xt_text_safe_prefix(s, len);
+		if (n > cap - 1 - o)
+			n = cap - 1 - o;
+		memcpy(out + o, s, n);
+		o += n;
+		s += n;
+		len -= n;
+		if (len == 0 || o + 13 > cap)
+			break;
+		n = xt_text_unsafe(s, len, &cp);
+		if (cp == '\n' || cp == '\t' || cp == '\r')
+			o += snprintf(out + o, cap - o, "\\%c",
+			    cp == '\n' ? 'n' : cp == '\t' ? 't' : 'r');
+		else if (cp >= 0)
+			o += snprintf(out + o, cap - o, "\\u%04lx", cp);
+		else
+			for (i = 0; i < n && o + 5 < cap; i++)
+				o += snprintf(out + o, cap - o, "\\x%02x",
+				    (unsigned char)s[i]);
+		s += n;
+		len -= n;
+	}
+	out[o] = '\0';
+}
+
 static void
 vmsg(const char *fmt, va_list ap)
 {
-	char buf[4096];
+	char raw[4096], buf[4096];
 	int n;
 
 	/* One write per message so lines from several tools in one
 	 * pipeline do not interleave. */
 	n = snprintf(buf, sizeof(buf), "%s: ", xt_progname);
-	vsnprintf(buf + n, sizeof(buf) - n - 1, fmt, ap);
+	vsnprintf(raw, sizeof(raw), fmt, ap);
+	make_visible(raw, buf + n, sizeof(buf) - n - 1);
 	strcat(buf, "\n");
 	fputs(buf, stderr);
 	fflush(stderr);
@@ -94,12 +132,15 @@ xt_error(const char *fmt, ...)
 void
 xt_die(int code, const char *fmt, ...)
 {
-	char buf[4096];
-	va_list ap;
+	char raw[4096], buf[4096];
+	va_list ap, copy;
 
 	va_start(ap, fmt);
 	if (xt_die_hook != NULL) {
-		vsnprintf(buf, sizeof(buf), fmt, ap);
+		va_copy(copy, ap);
+		vsnprintf(raw, sizeof(raw), fmt, copy);
+		va_end(copy);
+		make_visible(raw, buf, sizeof(buf));
 		xt_die_hook(code, buf);
 	}
 	vmsg(fmt, ap);

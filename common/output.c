@@ -4,7 +4,10 @@
 /*
  * The three formats of -o/--output, one stanza per line in each. Text and
  * names are first made valid (invalid UTF-8 and characters XML forbids
- * become U+FFFD), so every line is valid UTF-8.
+ * become U+FFFD), so every line is valid UTF-8. What could act on a
+ * terminal (DEL, C1 controls, U+2028, U+2029, bidirectional marks and
+ * overrides: xt_text_unsafe()) is written as &#xXX; in xml and \uxxxx
+ * in text; json leaves it to the JSON reader.
  *
  * xml   The stanza as one line of XML. In text, & < > are written as
  *       &amp; &lt; &gt;; in attribute values (always in double quotes)
@@ -85,29 +88,66 @@ puts_(struct buf *b, const char *s)
 	put(b, s, strlen(s));
 }
 
-/* Append s with each byte found in set replaced by its entry in rep[]; s
- * is made valid first. */
+/* The bytes of p, at most max, before the first one in set. */
+static size_t
+span(const char *p, size_t max, const char *set)
+{
+	size_t n = 0;
+
+	while (n < max && strchr(set, p[n]) == NULL)
+		n++;
+	return n;
+}
+
+/* Append s with each byte found in set replaced by its entry in rep[],
+ * and each other character that must not reach a terminal raw (DEL, C1
+ * controls, U+2028, U+2029, bidirectional marks) written in uni's
+ * format, given its code point; s is made valid first. */
 static void
 put_escaped(struct buf *b, const char *s, const char *set,
-    const char *const rep[])
+    const char *const rep[], const char *uni)
 {
-	size_t len = strlen(s), n;
-	char *clean = NULL;
-	const char *p = s;
+	size_t len = strlen(s), n, safe;
+	char *clean = NULL, ref[16];
+	const char *p = s, *end;
+	long cp;
 
-	if (xt_text_valid_prefix(s, len) != len &&
-	    (p = clean = xt_text_sanitize(s, len, NULL)) == NULL) {
-		b->oom = 1;
-		return;
+	if (xt_text_valid_prefix(s, len) != len) {
+		if ((p = clean = xt_text_sanitize(s, len, NULL)) == NULL) {
+			b->oom = 1;
+			return;
+		}
+		len = strlen(p);
 	}
-	while (p[n = strcspn(p, set)] != '\0') {
-		put(b, p, n);
-		puts_(b, rep[strchr(set, p[n]) - set]);
-		p += n + 1;
+	end = p + len;
+	while (p < end) {
+		safe = xt_text_safe_prefix(p, end - p);
+		while ((n = span(p, safe, set)) < safe) {
+			put(b, p, n);
+			puts_(b, rep[strchr(set, p[n]) - set]);
+			p += n + 1;
+			safe -= n + 1;
+		}
+		put(b, p, safe);
+		p += safe;
+		if (p == end)
+			break;
+		if (strchr(set, *p) != NULL) {
+			puts_(b, rep[strchr(set, *p) - set]);
+			p++;
+			continue;
+		}
+		n = xt_text_unsafe(p, end - p, &cp);
+		snprintf(ref, sizeof(ref), uni, cp);
+		puts_(b, ref);
+		p += n;
 	}
-	put(b, p, n);
 	free(clean);
 }
+
+/* How xml and text write a character that must not reach a terminal. */
+#define XML_UNI	"&#x%lX;"
+#define TSV_UNI	"\\u%04lx"
 
 static const char xml_text_set[] = "&<>\n\r\t";
 static const char xml_attr_set[] = "&<>\"\n\r\t";
@@ -167,9 +207,11 @@ put_attributes(struct buf *b, xmpp_stanza_t *st, const char *inherited)
 			puts_(b, "xml:");
 		/* Names from a parser need no escaping; this only keeps a
 		 * bad name made by code from breaking the line. */
-		put_escaped(b, a[2 * i], xml_attr_set, xml_attr_rep);
+		put_escaped(b, a[2 * i], xml_attr_set, xml_attr_rep,
+		    XML_UNI);
 		puts_(b, "=\"");
-		put_escaped(b, a[2 * i + 1], xml_attr_set, xml_attr_rep);
+		put_escaped(b, a[2 * i + 1], xml_attr_set, xml_attr_rep,
+		    XML_UNI);
 		puts_(b, "\"");
 	}
 	free(a);
@@ -183,13 +225,13 @@ put_element(struct buf *b, xmpp_stanza_t *st, const char *inherited)
 
 	if (xmpp_stanza_is_text(st)) {
 		if ((text = xmpp_stanza_get_text_ptr(st)) != NULL)
-			put_escaped(b, text, xml_text_set, xml_rep);
+			put_escaped(b, text, xml_text_set, xml_rep, XML_UNI);
 		return;
 	}
 	if ((name = xmpp_stanza_get_name(st)) == NULL)
 		return;
 	puts_(b, "<");
-	put_escaped(b, name, xml_attr_set, xml_attr_rep);
+	put_escaped(b, name, xml_attr_set, xml_attr_rep, XML_UNI);
 	put_attributes(b, st, inherited);
 	if ((c = xmpp_stanza_get_children(st)) == NULL) {
 		puts_(b, "/>");
@@ -200,7 +242,7 @@ put_element(struct buf *b, xmpp_stanza_t *st, const char *inherited)
 		put_element(b, c, xmpp_stanza_get_ns(st) ?
 		    xmpp_stanza_get_ns(st) : inherited);
 	puts_(b, "</");
-	put_escaped(b, name, xml_attr_set, xml_attr_rep);
+	put_escaped(b, name, xml_attr_set, xml_attr_rep, XML_UNI);
 	puts_(b, ">");
 }
 
@@ -440,7 +482,7 @@ put_field(struct buf *b, const char *s)
 {
 	puts_(b, "\t");
 	if (s != NULL)
-		put_escaped(b, s, tsv_set, tsv_rep);
+		put_escaped(b, s, tsv_set, tsv_rep, TSV_UNI);
 }
 
 static char *
@@ -451,7 +493,7 @@ text_line(xmpp_stanza_t *st)
 
 	get_fields(st, &f);
 	if (f.from != NULL)
-		put_escaped(&b, f.from, tsv_set, tsv_rep);
+		put_escaped(&b, f.from, tsv_set, tsv_rep, TSV_UNI);
 	if (is(f.name, "message")) {
 		put_field(&b, f.type ? f.type : "normal");
 		put_field(&b, f.body);

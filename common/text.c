@@ -147,3 +147,79 @@ xt_text_sanitize(const char *s, size_t len, size_t *replaced)
 		*replaced = count;
 	return out;
 }
+
+/*
+ * Characters that must not reach a terminal raw: C0 controls and DEL (an
+ * ESC starts a sequence that moves the cursor, retitles the window or
+ * worse), C1 controls (U+009B is a CSI of its own on many terminals,
+ * U+0085 a line end), the line and paragraph separators, and the marks
+ * and overrides of bidirectional text (U+202E shows "exe.txt" for
+ * "txt.exe").
+ */
+static int
+unsafe_cp(unsigned long cp)
+{
+	return cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) || cp == 0x061c ||
+	    cp == 0x200e || cp == 0x200f || (cp >= 0x2028 && cp <= 0x202e) ||
+	    (cp >= 0x2066 && cp <= 0x2069);
+}
+
+/* The length of the character at s (len > 0), its code point in *cp
+ * (-1 for bytes that are not UTF-8 XML can carry), and whether it is
+ * unsafe. */
+static size_t
+classify(const unsigned char *p, size_t len, long *cp, int *unsafe)
+{
+	unsigned long c;
+	size_t n, bad, i;
+
+	if (p[0] < 0x80) {
+		*cp = p[0];
+		*unsafe = unsafe_cp(p[0]);
+		return 1;
+	}
+	*unsafe = 1;
+	if ((n = char_len(p, len, &bad)) == 0) {
+		*cp = -1;
+		return bad;
+	}
+	c = n == 2 ? p[0] & 0x1f : n == 3 ? p[0] & 0x0f : p[0] & 0x07;
+	for (i = 1; i < n; i++)
+		c = c << 6 | (p[i] & 0x3f);
+	*cp = (long)c;
+	*unsafe = unsafe_cp(c);
+	return n;
+}
+
+size_t
+xt_text_unsafe(const char *s, size_t len, long *cp)
+{
+	size_t n;
+	int unsafe;
+
+	if (len == 0)
+		return 0;
+	n = classify((const unsigned char *)s, len, cp, &unsafe);
+	return unsafe ? n : 0;
+}
+
+size_t
+xt_text_safe_prefix(const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, n;
+	long cp;
+	int unsafe;
+
+	while (i < len) {
+		if (p[i] >= 0x20 && p[i] < 0x7f) {
+			i++;
+			continue;
+		}
+		n = classify(p + i, len - i, &cp, &unsafe);
+		if (unsafe)
+			break;
+		i += n;
+	}
+	return i;
+}

@@ -432,6 +432,13 @@ void xt_idset_free(struct xt_idset *s);
 char *xt_text_sanitize(const char *s, size_t len, size_t *replaced);
 /* Length of the longest prefix of s that needs no replacement (fast). */
 size_t xt_text_valid_prefix(const char *s, size_t len);
+/* The length of the character at s if it must not reach a terminal raw
+ * (C0 and C1 controls, DEL, U+2028, U+2029, bidirectional marks and
+ * overrides) or is not UTF-8, with its code point in *cp (-1: a byte
+ * that is not UTF-8); 0 if it is safe. */
+size_t xt_text_unsafe(const char *s, size_t len, long *cp);
+/* Length of the longest prefix of s holding no such character. */
+size_t xt_text_safe_prefix(const char *s, size_t len);
 
 /* ---- reader.c: stanzas from a byte stream ---- */
 

@@ -5,7 +5,7 @@
 . "$(dirname "$0")/lib.sh"
 xt_need_bin xmpp-send
 xt_server
-plan 54
+plan 58
 
 . "$XT_TESTS/send.sh"
 
@@ -107,6 +107,18 @@ send -t bogus -m x "bob@$XT_DOMAIN" </dev/null
 is_rc 64 "--type bogus: 64"
 like "$xt_err" "invalid --type 'bogus': expected chat, normal, headline or groupchat" \
     "... the message names the option and the choices"
+
+# What the user typed is quoted visibly: an ESC sequence or a newline in
+# an operand cannot colour the terminal or forge a second line.
+xt_run xmpp-send --dry-run --jid alice@xt.test -m x \
+    "$(printf 'bo\033[2Jb@xt.test')" "$(printf 'x\342\200\256y\302\233@z')" </dev/null
+is "$xt_rc" 64 "a control character in a recipient: 64"
+is "$xt_err" 'xmpp-send: invalid recipient '"'"'bo\u001b[2Jb@xt.test'"'"': localpart contains a control character' \
+    "... the ESC shown as \\u001b"
+xt_run xmpp-send --dry-run --jid alice@xt.test --resource "$(printf 'r\nxmpp-send: all delivered')" \
+    -m x bob@xt.test </dev/null
+is "$(wc -l <"$XT_TMP/err" | tr -d ' ')" 1 "a newline in --resource: the message stays one line"
+like "$xt_err" "'r\\\\nxmpp-send: all delivered'" "... showing it as \\n"
 
 send -t groupchat -m "groupchat to a person" "bob@$XT_DOMAIN" </dev/null
 is_rc 1 "--type groupchat to a user, not a room: the server bounces it, 1"

@@ -5,7 +5,7 @@
 . "$(dirname "$0")/lib.sh"
 xt_need_bin xmpp-listen xmpp-send
 xt_server
-plan 47
+plan 50
 
 . "$XT_TESTS/listen.sh"
 
@@ -273,3 +273,26 @@ like "$(sed -n 1p "$XT_TMP/stamp.out" | cut -f1)" "$ts" \
     "... an invalid stamp is replaced by the time of arrival"
 is "$(sed -n 2p "$XT_TMP/stamp.out" | cut -f1)" "2001-02-03T03:05:06Z" \
     "... a valid one is printed in UTC, to the second"
+
+# ---- what would act on a terminal is written visibly ----
+
+# DEL, C1 controls (U+0085 NEL, U+009B CSI), U+2028 and U+202E are valid
+# XML: a sender can put them in a body. -o text writes them as \uXXXX,
+# -o xml as character references; other characters stay as they are.
+for r in ctext cxml; do
+	printf '<message to="bob@%s/%s" id="ctl"><body>a\177b\302\205c\302\23331md\342\200\250e\342\200\256f\303\251</body></message>\n' \
+	    "$XT_DOMAIN" "$r"
+done >"$XT_TMP/ctl.xml"
+listen_bg ctext bob -o text -c 1 --from "alice@$XT_DOMAIN/ctl" ||
+    bail_out "xmpp-listen did not start"
+listen_bg cxml bob -o xml -c 1 --from "alice@$XT_DOMAIN/ctl" ||
+    bail_out "xmpp-listen did not start"
+send alice --resource ctl --raw <"$XT_TMP/ctl.xml"
+wait_bg ctext
+wait_bg cxml
+is "$(cut -f4 "$XT_TMP/ctext.out")" 'a\u007fb\u0085c\u009b31md\u2028e\u202efé' \
+    "-o text: DEL, C1, U+2028 and U+202E as \\uXXXX, é as it is"
+like "$(cat "$XT_TMP/cxml.out")" '<body>a&#x7F;b&#x85;c&#x9B;31md&#x2028;e&#x202E;fé</body>' \
+    "-o xml: as character references"
+ok "... no such byte is written raw" sh -c \
+    "! LC_ALL=C grep -q \"\$(printf '[\\177\\205\\233]\\|\\342\\200[\\250\\256]')\" '$XT_TMP/ctext.out' '$XT_TMP/cxml.out'"

@@ -203,6 +203,15 @@ test_text(void)
 	    "message with escapes");
 	check("<message><body>hi</body></message>", XT_FMT_TEXT,
 	    "\tnormal\thi", "message without from and type");
+	check("<message from='a@b/\xe2\x80\xae'><body>\x7f \xc2\x85 \xc2\x9b"
+	    "31m \xe2\x80\xa8 \xe2\x80\xae caf\xc3\xa9</body></message>",
+	    XT_FMT_TEXT, "a@b/\\u202e\tnormal\t\\u007f \\u0085 \\u009b31m "
+	    "\\u2028 \\u202e caf\xc3\xa9",
+	    "text: DEL, C1, U+2028, U+202E as \\uXXXX; other UTF-8 kept");
+	check("<message><body>\x7f \xc2\x85 \xe2\x80\xa8 \xc3\xa9</body>"
+	    "</message>", XT_FMT_XML, "<message><body>&#x7F; &#x85; &#x2028; "
+	    "\xc3\xa9</body></message>",
+	    "xml: DEL, C1, U+2028 as character references");
 	check("<message type='error' from='x@y'><body>hi</body><error "
 	    "type='cancel'><service-unavailable xmlns='" NS_STANZAS "'/>"
 	    "<text xmlns='" NS_STANZAS "'>gone\naway</text></error>"

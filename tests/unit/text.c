@@ -128,6 +128,46 @@ test_large(void)
 	free(in);
 }
 
+/* What must not reach a terminal raw. */
+static void
+test_unsafe(void)
+{
+	static const struct {
+		const char *s;
+		size_t len;
+		long cp;
+	} bad[] = {
+		{ "\x1b[2J", 1, 0x1b }, { "\n", 1, '\n' }, { "\x7f", 1, 0x7f },
+		{ "\xc2\x85", 2, 0x85 }, { "\xc2\x9b" "31m", 2, 0x9b },
+		{ "\xe2\x80\xa8", 3, 0x2028 }, { "\xe2\x80\xa9", 3, 0x2029 },
+		{ "\xe2\x80\xae", 3, 0x202e }, { "\xe2\x81\xa6", 3, 0x2066 },
+		{ "\xe2\x80\x8f", 3, 0x200f }, { "\xd8\x9c", 2, 0x061c },
+		{ "\xff", 1, -1 }, { "\x9b", 1, -1 },
+	};
+	static const char *const good[] = {
+		"a", "\xc2\xa0", "\xc3\xa9", "\xe2\x80\xa7", "\xe2\x80\xaf",
+		"\xe2\x81\xa5", "\xe2\x81\xaa", "\xf0\x9f\x98\x80",
+	};
+	size_t i;
+	long cp;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		cp = 0;
+		ok(xt_text_unsafe(bad[i].s, strlen(bad[i].s), &cp) ==
+		    bad[i].len && cp == bad[i].cp, "unsafe %zu: U+%04lX, %zu "
+		    "bytes (got U+%04lX)", i, bad[i].cp, bad[i].len, cp);
+	}
+	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+		ok(xt_text_unsafe(good[i], strlen(good[i]), &cp) == 0,
+		    "safe %zu", i);
+	ok(xt_text_safe_prefix("caf\xc3\xa9 \xc2\x9b" "x", 9) == 6,
+	    "safe prefix stops at U+009B");
+	ok(xt_text_safe_prefix("plain \xe2\x82\xac", 9) == 9,
+	    "safe prefix: all of a plain text");
+	ok(xt_text_safe_prefix("ab\xe2\x82", 4) == 2,
+	    "safe prefix stops at a cut sequence");
+}
+
 int
 main(void)
 {
@@ -137,5 +177,6 @@ main(void)
 	test_prefix();
 	test_words();
 	test_large();
+	test_unsafe();
 	return done_testing();
 }
