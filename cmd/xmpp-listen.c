@@ -131,9 +131,12 @@ static void
 check_options(void)
 {
 	static const char *const shows[] = { "away", "chat", "dnd", "xa" };
-	char err[256];
+	char err[256], **f;
 	size_t i;
 	int r;
+
+	for (f = opt.from; f != NULL && *f != NULL; f++)
+		xt_jid_strip_dot(*f);
 
 	if (opt.count)
 		L.count = xt_parse_number("--count", opt.count, 1, 1e12);

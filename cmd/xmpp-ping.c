@@ -594,10 +594,13 @@ check_targets(const char **args)
 	const char *why;
 	int i;
 
-	for (i = 0; args != NULL && args[i] != NULL; i++)
+	for (i = 0; args != NULL && args[i] != NULL; i++) {
 		if (!xt_jid_valid(args[i], &why))
 			xt_die(XT_USAGE, "invalid target '%s': %s", args[i],
 			    why);
+		/* In place: argv's strings are writable. */
+		xt_jid_strip_dot((char *)args[i]);
+	}
 }
 
 /* Without an explicit --timeout the pings themselves must fit. */

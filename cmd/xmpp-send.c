@@ -903,10 +903,14 @@ check_args(poptContext pc)
 	add_recipients_file();
 	if (run.nto == 0 && !opt.raw)
 		xt_die(XT_USAGE, "no recipient; try '%s --help'", xt_progname);
-	for (i = 0; i < run.nto; i++)
+	for (i = 0; i < run.nto; i++) {
 		if (!xt_jid_valid(run.to[i], &why))
 			xt_die(XT_USAGE, "invalid recipient '%s': %s", run.to[i],
 			    why);
+		/* Shortened in place: argv's strings and the file's copies
+		 * are writable. */
+		xt_jid_strip_dot((char *)run.to[i]);
+	}
 	if (opt.raw + opt.lines + (opt.message != NULL) > 1)
 		xt_die(XT_USAGE, "--raw, --lines and --message cannot be used "
 		    "together");

@@ -150,3 +150,15 @@ xt_jid_valid(const char *s, const char **why)
 	*why = NULL;
 	return 1;
 }
+
+void
+xt_jid_strip_dot(char *s)
+{
+	char *slash = strchr(s, '/'), *end = slash ? slash : s + strlen(s);
+	char *at = memchr(s, '@', end - s), *dom = at ? at + 1 : s;
+
+	/* RFC 7622 3.2: "example.org." is "example.org"; a domainpart of
+	 * "." alone is left to be refused. */
+	if (end - dom > 1 && end[-1] == '.')
+		memmove(end - 1, end, strlen(end) + 1);
+}

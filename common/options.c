@@ -612,6 +612,7 @@ xt_opts_finish(enum xt_format default_format)
 		    "an account to %s", xt_config_path());
 	if (!xt_jid_valid(o->jid, &why))
 		bad_value(&o->jid, "jid", "'%s': %s", o->jid, why);
+	xt_jid_strip_dot(o->jid);
 	check_tls(o);
 	check_output(o, default_format);
 	o->timeout_s = TIMEOUT_DEFAULT;

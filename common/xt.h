@@ -167,6 +167,8 @@ unsigned long xt_file_nul_line(const char *buf, size_t len);
 
 /* 1 if s is a syntactically valid JID; else 0 and *why says why. */
 int xt_jid_valid(const char *s, const char **why);
+/* Drop the dot that may end a domainpart (RFC 7622 3.2), in place. */
+void xt_jid_strip_dot(char *s);
 
 /* ---- dns.c: where to connect ---- */
 

@@ -5,7 +5,7 @@
 . "$(dirname "$0")/lib.sh"
 xt_need_bin xmpp-send
 xt_server
-plan 58
+plan 60
 
 . "$XT_TESTS/send.sh"
 
@@ -119,6 +119,17 @@ xt_run xmpp-send --dry-run --jid alice@xt.test --resource "$(printf 'r\nxmpp-sen
     -m x bob@xt.test </dev/null
 is "$(wc -l <"$XT_TMP/err" | tr -d ' ')" 1 "a newline in --resource: the message stays one line"
 like "$xt_err" "'r\\\\nxmpp-send: all delivered'" "... showing it as \\n"
+
+# RFC 7622 3.2: a domainpart's final dot is dropped, in the account and
+# in the recipients.
+n=$(($(lines_of "$got") + 1))
+xt_run xmpp-send --server "127.0.0.1:$XT_PORT" --cafile "$XT_CAFILE" \
+    --jid "alice@$XT_DOMAIN." --password-file "$pw" -m "trailing dot" \
+    "bob@$XT_DOMAIN." </dev/null
+is_rc 0 "a domain with a trailing dot: logs in and sends, exit 0"
+xt_recv_wait "$got" "$n"
+is "$(field "$got" "$n" body).$(field "$got" "$n" to | sed 's,/.*,,')" \
+    "trailing dot.bob@$XT_DOMAIN" "... delivered, to the JID without the dot"
 
 send -t groupchat -m "groupchat to a person" "bob@$XT_DOMAIN" </dev/null
 is_rc 1 "--type groupchat to a user, not a room: the server bounces it, 1"

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Unit tests for jid.c: which JIDs pass the structural checks, and why. */
+#include <stdio.h>
 #include <string.h>
 
 #include "tap.h"
@@ -21,6 +22,16 @@ invalid(const char *jid, const char *reason)
 
 	ok(!r && why != NULL && strstr(why, reason) != NULL,
 	    "invalid: '%s' (%s)", jid, why ? why : "no reason");
+}
+
+static void
+strip(const char *in, const char *exp)
+{
+	char buf[256];
+
+	snprintf(buf, sizeof(buf), "%s", in);
+	xt_jid_strip_dot(buf);
+	is(buf, exp, "strip dot: '%s'", in);
 }
 
 int
@@ -86,5 +97,13 @@ main(void)
 	xt_jid_valid("alice@example.org/\x7f", &why);
 	is(why, "resourcepart contains a control character",
 	    "the reason is a whole phrase");
+	strip("alice@example.org.", "alice@example.org");
+	strip("example.org.", "example.org");
+	strip("alice@example.org./res.", "alice@example.org/res.");
+	strip("a.b@example.org", "a.b@example.org");
+	strip("alice@example.org", "alice@example.org");
+	strip("alice@x./", "alice@x/");
+	strip("alice@./r", "alice@./r");
+	strip("user@host/a@b.", "user@host/a@b.");
 	return done_testing();
 }
