@@ -262,11 +262,13 @@ past_deadline(void)
 	return run_deadline > 0 && xt_now() >= run_deadline;
 }
 
+/* The wait is over, or SIGINT/SIGTERM ends the rounds (ping(8): the
+ * statistics of what answered until then). */
 static int
 time_up(void *arg)
 {
 	(void)arg;
-	return xt_now() >= until;
+	return xt_now() >= until || xt_signalled;
 }
 
 /* One ping, waiting at most --wait. Returns 0 or a session failure. */
@@ -280,6 +282,12 @@ ping_one(struct xt_session *s, struct target *t)
 	status = xt_session_run(s, answered_or_late, t);
 	if (status != 0)
 		return status;
+	if (!t->answered && xt_signalled) {
+		/* Interrupted: neither answered nor lost. */
+		t->awaiting[0] = '\0';
+		t->sent--;
+		return 0;
+	}
 	if (!t->answered) {
 		t->awaiting[0] = '\0';
 		print_reply(t, "timeout", -1, NULL, NULL);
@@ -537,22 +545,33 @@ static int
 run_pings(struct xt_session *s, struct target *t, int n)
 {
 	long round;
-	int i, status, some = 0, all = 1;
+	int i, status = 0, some = 0, all = 1;
 
 	if (cfg.human && !opt.check)
 		printf("PING %s as %s\n", n == 1 ? t[0].jid : "targets",
 		    xt_session_jid(s));
-	for (round = 0; round < cfg.count && !past_deadline(); round++) {
+	for (round = 0; round < cfg.count && !past_deadline() &&
+	    !xt_signalled && status == 0; round++) {
 		if (round > 0) {
 			wait_until(xt_now() + cfg.interval);
-			if ((status = xt_session_run(s, time_up, NULL)) != 0)
-				return status;
+			if ((status = xt_session_run(s, time_up, NULL)) != 0 ||
+			    xt_signalled)
+				break;
 		}
 		/* Like ping(8) -w: the deadline ends the rounds, and the
 		 * statistics say what answered until then. */
-		for (i = 0; i < n && !past_deadline(); i++)
-			if ((status = ping_one(s, &t[i])) != 0)
-				return status;
+		for (i = 0; i < n && !past_deadline() && !xt_signalled &&
+		    status == 0; i++)
+			status = ping_one(s, &t[i]);
+	}
+	/* A lost connection ends the rounds too; like ping(8), the
+	 * statistics still say what answered before it. */
+	if (status != 0) {
+		if (!opt.check)
+			for (i = 0; i < n; i++)
+				if (t[i].sent > 0)
+					summary(&t[i]);
+		return status;
 	}
 	print_timing(s);
 	for (i = 0; i < n; i++) {
@@ -661,6 +680,10 @@ main(int argc, const char **argv)
 		xt_session_set_probe(s);
 	status = xt_session_connect(s);
 	xt_account_forget(&xt_opt);
+	/* Online, SIGINT/SIGTERM end the rounds with the statistics; a
+	 * --check stopped from outside just ends. */
+	if (status == 0 && !opt.check && !opt.no_login)
+		xt_catch_stop_signals();
 	if (status == 0) {
 		default_deadline(s);
 		status = opt.no_login ? report_probe(s) : run(s, args);
