@@ -21,6 +21,18 @@ digits(const char *s, int n)
 	return v;
 }
 
+/* Days in month m (1 to 12) of year y, Gregorian. */
+static int
+month_days(int y, int m)
+{
+	static const int days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31,
+	    30, 31 };
+
+	if (m == 2 && y % 4 == 0 && (y % 100 != 0 || y % 400 == 0))
+		return 29;
+	return days[m - 1];
+}
+
 int
 xt_datetime_parse(const char *s, time_t *t)
 {
@@ -36,6 +48,9 @@ xt_datetime_parse(const char *s, time_t *t)
 	    (tm.tm_hour = digits(s + 11, 2)) < 0 || tm.tm_hour > 23 ||
 	    (tm.tm_min = digits(s + 14, 2)) < 0 || tm.tm_min > 59 ||
 	    (tm.tm_sec = digits(s + 17, 2)) < 0 || tm.tm_sec > 60)
+		return -1;
+	/* timegm() would make 2023-02-29 the 1st of March: not a date. */
+	if (tm.tm_mday > month_days(tm.tm_year, tm.tm_mon))
 		return -1;
 	s += 19;
 	if (*s == '.') {

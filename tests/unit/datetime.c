@@ -50,6 +50,12 @@ main(void)
 	bad("2001-02-03T04:05:06.Z");
 	bad("2001-02-03T04:05:06Zjunk");
 	bad("2001-02-03T04:05:06+0200");
+	/* days a month does not have */
+	norm("2024-02-29T00:00:00Z", "2024-02-29T00:00:00Z");
+	norm("2000-02-29T00:00:00Z", "2000-02-29T00:00:00Z");
+	bad("2023-02-29T00:00:00Z");
+	bad("1900-02-29T00:00:00Z");
+	bad("2024-04-31T08:00:00+01:00");
 	/* a sender's tab or newline never passes */
 	bad("2001Z\n9999Z\tmallory@evil/x\tchat\tforged");
 	bad("2001-02-03T04:05:06Z\n");
