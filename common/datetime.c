@@ -78,7 +78,10 @@ xt_datetime_format(time_t t, char *buf, size_t len)
 {
 	struct tm tm;
 
-	if (gmtime_r(&t, &tm) == NULL ||
-	    strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+	/* CCYY has four digits: strftime's %Y writes the year 999 as 999. */
+	if (gmtime_r(&t, &tm) == NULL || snprintf(buf, len,
+	    "%04lld-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900LL,
+	    tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
+	    tm.tm_sec) >= (int)len)
 		snprintf(buf, len, "1970-01-01T00:00:00Z");
 }
