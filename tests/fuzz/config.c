@@ -125,7 +125,7 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static char *buf;
-	unsigned mode = 0;
+	volatile unsigned mode = 0;
 	size_t i;
 
 	setenv("HOME", "/home/fuzz", 1);
