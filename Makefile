@@ -30,10 +30,14 @@ LIBOBJ = common/diag.o common/options.o common/account.o common/jid.o \
 	common/datetime.o common/file.o
 UNITS = tests/unit/sasl tests/unit/reader tests/unit/output tests/unit/text \
 	tests/unit/account tests/unit/jid tests/unit/datetime
+# libFuzzer harnesses, tests/fuzz/TARGET.c; each is also built with the
+# plain compiler as tests/fuzz/replay-TARGET, which runs it on files.
+FUZZ = reader config legacy credentials jid scram output datetime srv
+REPLAY = $(FUZZ:%=tests/fuzz/replay-%)
 MAN1 = $(TOOLS:%=man/%.1)
 MAN = $(MAN1) man/xmpp-tools.7 man/xmpp-tools.conf.5
 
-all: $(BINS) $(UNITS) scripts/measure
+all: $(BINS) $(UNITS) $(REPLAY) scripts/measure
 
 # Everything built depends on the flags it was built with: build.flags
 # holds them and is rewritten only when they change (SANITIZE=1 or back,
@@ -57,6 +61,44 @@ scripts/bench-recv: scripts/bench-recv.c common/libxt.a common/xt.h build.flags
 tests/unit/%: tests/unit/%.c tests/unit/tap.h common/libxt.a common/xt.h \
 		build.flags
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< common/libxt.a $(LDLIBS)
+# Some harnesses compile a file of common/ in, to reach its static
+# functions: they depend on those files too.
+FUZZ_DEPS = tests/fuzz/fuzz.h common/xt.h common/account.c common/options.c \
+	common/dns.c
+$(REPLAY): tests/fuzz/replay-%: tests/fuzz/%.c tests/fuzz/driver.c \
+		$(FUZZ_DEPS) common/libxt.a build.flags
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ tests/fuzz/driver.c $< common/libxt.a \
+		$(LDLIBS)
+
+# ---- fuzzing: clang and libFuzzer, in a directory of its own ----
+
+FUZZ_TIME ?= 60
+FUZZ_TARGETS ?= $(FUZZ)
+FUZZ_CC ?= clang
+FUZZ_DIR = tests/fuzz/bin
+FUZZ_CFLAGS = -g -O1 -std=c11 -D_GNU_SOURCE -Wall -Wextra -Icommon \
+	$(shell pkg-config --cflags $(PKGS)) -fno-omit-frame-pointer \
+	-fsanitize=address,undefined -fno-sanitize-recover=undefined
+FUZZ_OBJ = $(LIBOBJ:common/%.o=$(FUZZ_DIR)/obj/%.o)
+FUZZ_BINS = $(FUZZ:%=$(FUZZ_DIR)/%)
+
+$(FUZZ_DIR)/obj/%.o: common/%.c common/xt.h
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+$(FUZZ_DIR)/libxt.a: $(FUZZ_OBJ)
+	$(AR) rcs $@ $(FUZZ_OBJ)
+$(FUZZ_BINS): $(FUZZ_DIR)/%: tests/fuzz/%.c $(FUZZ_DEPS) $(FUZZ_DIR)/libxt.a
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< \
+		$(FUZZ_DIR)/libxt.a $(LDLIBS)
+
+fuzz-build: $(FUZZ_BINS)
+
+# Each harness for FUZZ_TIME seconds from a copy of its seed corpus; fails
+# if one finds a crash (kept under tests/fuzz/bin/crashes/).
+fuzz:
+	scripts/install-deps --fuzz --quiet
+	$(MAKE) fuzz-build
+	scripts/fuzz -t $(FUZZ_TIME) $(FUZZ_TARGETS)
 
 # The dependencies are installed first: on a fresh machine `all` cannot
 # build without them.
@@ -102,7 +144,9 @@ uninstall:
 		$(DESTDIR)$(MANDIR)/man7/xmpp-tools.7
 
 clean:
-	rm -f $(BINS) $(UNITS) $(LIBOBJ) common/libxt.a scripts/bench-recv scripts/measure \
-		build.flags
+	rm -f $(BINS) $(UNITS) $(REPLAY) $(LIBOBJ) common/libxt.a \
+		scripts/bench-recv scripts/measure build.flags
+	rm -rf $(FUZZ_DIR)
 
-.PHONY: all check valgrind lint bench demo install uninstall clean FORCE
+.PHONY: all check valgrind lint bench demo fuzz fuzz-build install uninstall \
+	clean FORCE

@@ -21,6 +21,18 @@ digits(const char *s, int n)
 	return v;
 }
 
+/* Days in month m (1 to 12) of year y, Gregorian. */
+static int
+month_days(int y, int m)
+{
+	static const int days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31,
+	    30, 31 };
+
+	if (m == 2 && y % 4 == 0 && (y % 100 != 0 || y % 400 == 0))
+		return 29;
+	return days[m - 1];
+}
+
 int
 xt_datetime_parse(const char *s, time_t *t)
 {
@@ -36,6 +48,9 @@ xt_datetime_parse(const char *s, time_t *t)
 	    (tm.tm_hour = digits(s + 11, 2)) < 0 || tm.tm_hour > 23 ||
 	    (tm.tm_min = digits(s + 14, 2)) < 0 || tm.tm_min > 59 ||
 	    (tm.tm_sec = digits(s + 17, 2)) < 0 || tm.tm_sec > 60)
+		return -1;
+	/* timegm() would make 2023-02-29 the 1st of March: not a date. */
+	if (tm.tm_mday > month_days(tm.tm_year, tm.tm_mon))
 		return -1;
 	s += 19;
 	if (*s == '.') {
@@ -63,7 +78,10 @@ xt_datetime_format(time_t t, char *buf, size_t len)
 {
 	struct tm tm;
 
-	if (gmtime_r(&t, &tm) == NULL ||
-	    strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+	/* CCYY has four digits: strftime's %Y writes the year 999 as 999. */
+	if (gmtime_r(&t, &tm) == NULL || snprintf(buf, len,
+	    "%04lld-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900LL,
+	    tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
+	    tm.tm_sec) >= (int)len)
 		snprintf(buf, len, "1970-01-01T00:00:00Z");
 }

@@ -14,10 +14,12 @@
  *       & < > " as &amp; &lt; &gt; &quot;. Newline, carriage return and
  *       tab are written as &#10; &#13; &#9; in both, so a line is always
  *       exactly one whole stanza. An attribute "lang" (what libstrophe's
- *       parser makes of xml:lang) is written xml:lang. Attributes come in
- *       a fixed order: xmlns,
- *       then xmlns:* declarations, then the others sorted by name (the
- *       order of the input is not kept). Empty elements are written <x/>.
+ *       parser makes of xml:lang) is written xml:lang, unless the element
+ *       has an xml:lang too. Attributes come in a fixed order: xmlns,
+ *       then xmlns:* declarations, then the others sorted by the name
+ *       written (the order of the input is not kept), so a line read
+ *       back and written again is the same line. Empty elements are
+ *       written <x/>.
  *
  * json  One JSON object per line (JSON Lines). Keys whose attribute or
  *       element is absent are left out. For every stanza:
@@ -171,19 +173,33 @@ attr_rank(const char *name)
 	return strncmp(name, "xmlns:", 6) == 0 ? 1 : 2;
 }
 
+/* The name an attribute is written with: libstrophe's parser turns
+ * xml:lang into "lang" in what we receive, and no stanza has a plain
+ * "lang", so it is restored; but not when the stanza has an xml:lang as
+ * well (our reader keeps xml:lang), or the line would have it twice. */
+static const char *
+attr_name(const char *name, int lang_is_xml)
+{
+	return lang_is_xml && strcmp(name, "lang") == 0 ? "xml:lang" : name;
+}
+
+/* By the names as written, so that reading a line back and writing it
+ * again gives the same line. */
 static int
-attr_cmp(const void *a, const void *b)
+attr_cmp(const void *a, const void *b, void *arg)
 {
 	const char *const *x = a, *const *y = b;
-	int d = attr_rank(x[0]) - attr_rank(y[0]);
+	const char *nx = attr_name(x[0], *(int *)arg);
+	const char *ny = attr_name(y[0], *(int *)arg);
+	int d = attr_rank(nx) - attr_rank(ny);
 
-	return d != 0 ? d : strcmp(x[0], y[0]);
+	return d != 0 ? d : strcmp(nx, ny);
 }
 
 static void
 put_attributes(struct buf *b, xmpp_stanza_t *st, const char *inherited)
 {
-	int n = xmpp_stanza_get_attribute_count(st), i;
+	int n = xmpp_stanza_get_attribute_count(st), i, lang_is_xml;
 	const char **a;
 
 	if (n <= 0)
@@ -193,7 +209,8 @@ put_attributes(struct buf *b, xmpp_stanza_t *st, const char *inherited)
 		return;
 	}
 	n = xmpp_stanza_get_attributes(st, a, 2 * n) / 2;
-	qsort(a, n, 2 * sizeof(*a), attr_cmp);
+	lang_is_xml = xmpp_stanza_get_attribute(st, "xml:lang") == NULL;
+	qsort_r(a, n, 2 * sizeof(*a), attr_cmp, &lang_is_xml);
 	for (i = 0; i < n; i++) {
 		/* libstrophe's parser gives every child the namespace it
 		 * inherits as an explicit xmlns: leave out what is implied. */
@@ -201,14 +218,10 @@ put_attributes(struct buf *b, xmpp_stanza_t *st, const char *inherited)
 		    strcmp(a[2 * i + 1], inherited) == 0)
 			continue;
 		puts_(b, " ");
-		/* libstrophe's parser turns xml:lang into "lang" in what we
-		 * receive; no stanza has a plain "lang", so restore it. */
-		if (strcmp(a[2 * i], "lang") == 0)
-			puts_(b, "xml:");
 		/* Names from a parser need no escaping; this only keeps a
 		 * bad name made by code from breaking the line. */
-		put_escaped(b, a[2 * i], xml_attr_set, xml_attr_rep,
-		    XML_UNI);
+		put_escaped(b, attr_name(a[2 * i], lang_is_xml), xml_attr_set,
+		    xml_attr_rep, XML_UNI);
 		puts_(b, "=\"");
 		put_escaped(b, a[2 * i + 1], xml_attr_set, xml_attr_rep,
 		    XML_UNI);

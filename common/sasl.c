@@ -37,6 +37,9 @@ offered_has(const char *offered, const char *mech)
 	size_t n = strlen(mech);
 	const char *p = offered;
 
+	/* strstr() finds "" everywhere, and p += 0 would never end. */
+	if (n == 0)
+		return 0;
 	while ((p = strstr(p, mech)) != NULL) {
 		if ((p == offered || p[-1] == ' ') &&
 		    (p[n] == ' ' || p[n] == '\0'))

@@ -177,6 +177,13 @@ test_json(void)
 	check("<message lang='de'><body>x</body></message>", XT_FMT_XML,
 	    "<message xml:lang=\"de\"><body>x</body></message>",
 	    "libstrophe's \"lang\" is written back as xml:lang");
+	check("<message lang='de' to='a@b'><body>x</body></message>",
+	    XT_FMT_XML,
+	    "<message to=\"a@b\" xml:lang=\"de\"><body>x</body></message>",
+	    "\"lang\" takes the place of xml:lang in the order");
+	check("<message lang='de' xml:lang='en'/>", XT_FMT_XML,
+	    "<message lang=\"de\" xml:lang=\"en\"/>",
+	    "\"lang\" beside xml:lang stays \"lang\"");
 	check("<iq type='result' id='r'/>", XT_FMT_JSON, "{\"kind\":\"iq\","
 	    "\"type\":\"result\",\"id\":\"r\",\"xml\":\"<iq id=\\\"r\\\" "
 	    "type=\\\"result\\\"/>\"}", "iq without payload");

@@ -79,6 +79,8 @@ choose(void)
 	    "forced PLAIN still refused without TLS");
 	is(xt_sasl_choose(all, "SCRAM-SHA-512", 1, 0, 0, &why), NULL,
 	    "forced mechanism not offered");
+	is(xt_sasl_choose(all, "", 1, 0, 0, &why), NULL,
+	    "an empty forced mechanism is not offered (and ends)");
 	is(xt_sasl_choose("EXTERNAL SCRAM-SHA-1", NULL, 1, 1, 0, &why),
 	    "EXTERNAL", "client certificate means EXTERNAL");
 	is(xt_sasl_choose("SCRAM-SHA-1", NULL, 1, 1, 0, &why), NULL,
