@@ -91,7 +91,7 @@ struct run {
 	double rate;
 	int streaming, interactive, eof;
 	char *part;		/* --lines: the unfinished last line */
-	size_t partlen;
+	size_t partlen, partcap;
 	int skipping;		/* a line over MAX_MESSAGE: not kept */
 	unsigned long long skipped;	/* its length so far */
 	unsigned long lineno;
@@ -245,28 +245,43 @@ send_line(const char *line, size_t len)
 	free(body);
 }
 
+/* *buf holds at least need bytes: capacity doubles, so a long input
+ * costs as many copies as bytes, not bytes times reads. */
+static char *
+grow(char **buf, size_t *cap, size_t need)
+{
+	size_t c = *cap ? *cap : 4096;
+	char *p;
+
+	if (need <= *cap)
+		return *buf;
+	while (c < need)
+		c *= 2;
+	if ((p = realloc(*buf, c)) == NULL)
+		xt_die(XT_SOFTWARE, "out of memory");
+	*buf = p;
+	*cap = c;
+	return p;
+}
+
 /* The unfinished last line grows by n bytes from p; past MAX_MESSAGE it
  * is only counted. */
 static void
 part_add(const char *p, size_t n)
 {
-	char *grown;
-
 	if (run.skipping || run.partlen + n > MAX_MESSAGE) {
 		if (!run.skipping) {
 			run.skipping = 1;
 			run.skipped = run.partlen;
 			free(run.part);
 			run.part = NULL;
-			run.partlen = 0;
+			run.partlen = run.partcap = 0;
 		}
 		run.skipped += n;
 		return;
 	}
-	if ((grown = realloc(run.part, run.partlen + n + 1)) == NULL)
-		xt_die(XT_SOFTWARE, "out of memory");
-	memcpy(grown + run.partlen, p, n);
-	run.part = grown;
+	grow(&run.part, &run.partcap, run.partlen + n + 1);
+	memcpy(run.part + run.partlen, p, n);
 	run.partlen += n;
 }
 
@@ -986,7 +1001,7 @@ static int
 whole_body(void)
 {
 	char buf[65536], *raw = NULL, *body;
-	size_t len = 0;
+	size_t len = 0, cap = 0;
 	ssize_t n;
 
 	if (opt.message != NULL) {
@@ -1004,8 +1019,7 @@ whole_body(void)
 				    "than %d MiB, the limit of a message: "
 				    "nothing sent (--lines sends a line at a "
 				    "time)", MAX_MESSAGE >> 20);
-			if ((raw = realloc(raw, len + n + 1)) == NULL)
-				xt_die(XT_SOFTWARE, "out of memory");
+			grow(&raw, &cap, len + n + 1);
 			memcpy(raw + len, buf, n);
 			len += n;
 		}

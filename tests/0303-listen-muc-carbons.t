@@ -106,9 +106,12 @@ case $XT_SERVER_KIND in
 ejabberd) added='(<(archived|stanza-id|origin-id) xmlns="urn:xmpp:[^"]*" [^>]*/>)*' ;;
 *) added= ;;
 esac
-like "$carb" "^<message xmlns=\"jabber:client\" from=\"alice@$XT_DOMAIN/phone\" [^>]*to=\"bob@$XT_DOMAIN\" type=\"chat\">$added<body>sent by another client</body>" \
+# An xml:lang the client gave comes last, sorted by the name written.
+lang='( xml:lang="[^"]*")?'
+
+like "$carb" "^<message xmlns=\"jabber:client\" from=\"alice@$XT_DOMAIN/phone\" [^>]*to=\"bob@$XT_DOMAIN\" type=\"chat\"$lang>$added<body>sent by another client</body>" \
     "--carbons: a message sent by another client of the account, as the inner message"
-like "$carb" "^<message xmlns=\"jabber:client\" from=\"bob@$XT_DOMAIN/b1\" [^>]*to=\"alice@$XT_DOMAIN/other\" type=\"chat\">$added<body>to another client</body>" \
+like "$carb" "^<message xmlns=\"jabber:client\" from=\"bob@$XT_DOMAIN/b1\" [^>]*to=\"alice@$XT_DOMAIN/other\" type=\"chat\"$lang>$added<body>to another client</body>" \
     "--carbons: a message received by another client of the account"
 unlike "$carb" "urn:xmpp:carbons:2" "... printed without the carbon wrapper"
 unlike "$carb" "forged carbon|mallory" "a carbon from anyone but the account itself is ignored"
