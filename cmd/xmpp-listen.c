@@ -839,6 +839,9 @@ listen_loop(void)
 		goto fail;
 	while ((status = xt_session_run(L.s, pump, NULL)) != 0) {
 		do {
+			/* A signal ends it at any time, a login included. */
+			if (xt_signalled)
+				return 0;
 			if (!xt_session_retryable(L.s) ||
 			    (L.retries >= 0 && attempt >= L.retries))
 				goto fail;
@@ -860,6 +863,8 @@ listen_loop(void)
 	}
 	return 0;
 fail:
+	if (xt_signalled)
+		return 0;
 	/* The end of -w is the end of the run, not a failure. */
 	if (status == XT_TEMPFAIL && L.deadline > 0 && xt_now() >= L.deadline)
 		return 0;
@@ -931,6 +936,7 @@ main(int argc, const char **argv)
 	    NULL, NULL);
 	xmpp_handler_add(xt_session_conn(L.s), iq_cb, NULL, "iq", NULL, NULL);
 	xt_catch_stop_signals();
+	xt_session_interruptible(L.s);
 	status = listen_loop();
 	xt_account_forget(&xt_opt);
 	wait_children();

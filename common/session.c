@@ -85,6 +85,7 @@ struct xt_session {
 	xmpp_tlscert_t *cert;
 	struct xt_scram *scram;
 	int scram_verified;
+	int interruptible;	/* a signal ends a login (xt_signalled) */
 	int conn_ready;		/* setup_conn() done */
 	int in_fd;		/* watched input, -1: none */
 	int in_paused;
@@ -911,6 +912,20 @@ online(void *arg)
 	return ((struct xt_session *)arg)->state == ST_ONLINE;
 }
 
+static int
+online_or_signalled(void *arg)
+{
+	struct xt_session *s = arg;
+
+	return online(s) || (s->interruptible && xt_signalled);
+}
+
+void
+xt_session_interruptible(struct xt_session *s)
+{
+	s->interruptible = 1;
+}
+
 int
 xt_session_connect(struct xt_session *s)
 {
@@ -932,7 +947,10 @@ xt_session_connect(struct xt_session *s)
 		    "no address");
 	phase_end(s, XT_PH_DNS);
 	connect_target(s);
-	r = xt_session_run(s, online, s);
+	r = xt_session_run(s, online_or_signalled, s);
+	if (r == 0 && !online(s))
+		r = xt_session_fail(s, XT_TEMPFAIL, "interrupted while logging "
+		    "in to '%s'", s->domain);
 	if (r == 0)
 		xt_info(1, "online as '%s' (dns %.1f, tcp %.1f, tls %.1f, "
 		    "sasl %.1f, bind %.1f ms)", s->bound,

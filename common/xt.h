@@ -256,6 +256,9 @@ struct xt_session *xt_session_new(void);
 /* Connect and log in; 0 when online, else an exit code (message printed
  * unless quiet-on-failure is wanted by the caller: see xt_session_error). */
 int xt_session_connect(struct xt_session *s);
+/* A SIGINT/SIGTERM caught (xt_catch_stop_signals) ends a login under way
+ * at once, with 75 "interrupted", instead of when it completes or -w. */
+void xt_session_interruptible(struct xt_session *s);
 /* Run the event loop until done(arg) returns non-zero, the session fails,
  * or the deadline passes. Returns 0 or the exit code of the failure. */
 int xt_session_run(struct xt_session *s, int (*done)(void *), void *arg);

@@ -9,7 +9,7 @@ xt_need_bin xmpp-listen xmpp-send
 # This test stops its server: never a shared one.
 unset XT_SERVER_DIR
 xt_server
-plan 30
+plan 34
 
 . "$XT_TESTS/listen.sh"
 
@@ -159,6 +159,30 @@ done
 is "$(cat "$XT_TMP/c1.rc")" 69 "the session replaced by another with its resource: 69"
 like "$(cat "$XT_TMP/c1.err")" "stream error from 'xt.test': conflict" "... naming the conflict"
 unlike "$(cat "$XT_TMP/c1.err")" "reconnecting" "... without reconnecting"
+
+# ---- a signal while it logs in again ----
+
+# The server frozen: the keepalive gives the link up, the new login is
+# connected (the kernel accepts for a stopped server) and then waits for
+# the stream header, 30 s by default. A SIGTERM ends it there, at once.
+listen_bg relog bob -v --keepalive 1 --type chat || bail_out "xmpp-listen did not start"
+spid=$(cat "$XT_SERVER_DIR/server.pid")
+kill -STOP "$spid"
+wait_for "$XT_TMP/relog.err" "reconnecting" 15
+i=0
+until [ "$(grep -c 'connected to ' "$XT_TMP/relog.err")" -ge 2 ] || [ $i -ge 500 ]; do
+	sleep 0.02
+	i=$((i + 1))
+done
+ok "the server frozen: a new login is under way" \
+    test "$(grep -c 'connected to ' "$XT_TMP/relog.err")" -ge 2
+start=$(now_ms)
+stop_bg relog
+took=$(( $(now_ms) - start ))
+kill -CONT "$spid"
+is "$bg_rc" 0 "SIGTERM during a login: exit 0"
+ok "... at once, not when the login would time out (${took} ms)" test "$took" -lt 5000
+unlike "$(tail -n 1 "$XT_TMP/relog.err")" "^xmpp-listen: (interrupted|timed out)" "... and no error"
 
 # ---- a signal while it waits to reconnect ----
 
