@@ -778,14 +778,18 @@ pong_cb(struct xt_session *s, xmpp_stanza_t *reply, void *arg)
 
 static double next_ping;
 
-/* XEP-0199 to our server: a dead link shows within two intervals. */
+/* XEP-0199 to our server: a dead link shows within two intervals. A
+ * link on which bytes still arrive or are acknowledged is slow, not dead:
+ * the answer may wait behind what the server is sending us, and giving
+ * the connection up would lose all of that. */
 static void
 keepalive(void)
 {
 	xmpp_stanza_t *iq;
 	double now = xt_now();
 
-	if (L.ping_sent > 0 && now - L.ping_sent > L.keepalive) {
+	if (L.ping_sent > 0 && now - L.ping_sent > L.keepalive &&
+	    xt_session_quiet(L.s) > L.keepalive) {
 		xt_session_fail(L.s, XT_TEMPFAIL, "no answer from '%s' "
 		    "within %g s", xt_session_domain(L.s), L.keepalive);
 		return;

@@ -457,13 +457,21 @@ static int
 stream_error_cb(xmpp_conn_t *conn, xmpp_stanza_t *st, void *arg)
 {
 	struct xt_session *s = arg;
-	char *text = child_text(st, "text");
+	char *text = child_text(st, "text"), *host = NULL, where[512] = "";
 
 	(void)conn;
 	snprintf(s->stream_error, sizeof(s->stream_error), "%s",
 	    condition(st, NS_STREAM_ERR));
-	xt_session_fail(s, XT_UNAVAILABLE, "stream error from '%s': %s%s%s",
-	    s->domain, s->stream_error, text ? ": " : "", text ? text : "");
+	/* 4.9.3.19: the host to go to instead. Not followed: a redirect
+	 * to a server the user did not name is theirs to decide on. */
+	if (strcmp(s->stream_error, "see-other-host") == 0 &&
+	    (host = child_text(st, "see-other-host")) != NULL && *host)
+		snprintf(where, sizeof(where), ": the server points to '%.*s'; "
+		    "connect there with --server", 250, host);
+	xt_session_fail(s, XT_UNAVAILABLE, "stream error from '%s': %s%s%s%s",
+	    s->domain, s->stream_error, where, text ? ": " : "",
+	    text ? text : "");
+	xmpp_free(s->ctx, host);
 	xmpp_free(s->ctx, text);
 	return 1;
 }

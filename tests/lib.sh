@@ -33,6 +33,8 @@
 #         xt_recv_start USER PASSWORD OUTFILE [RECEIVER-OPTIONS...],
 #         xt_recv_wait OUTFILE N [SECS], xt_recv_stop [OUTFILE],
 #         xt_silent_port [--tls], xt_free_port, xt_port_open PORT
+# Faults: xt_proxy_start [PORT], xt_proxy [SETTING...], xt_proxy_wait ERE
+#         [SECS], xt_proxy_stop (scripts/fault-proxy)
 #
 # Environment: SERVER (prosody, the default, or ejabberd: the server
 # xt_server starts; `make check SERVER=ejabberd` passes it on; a test
@@ -444,4 +446,70 @@ try:
     socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=2).close()
 except OSError:
     sys.exit(1)' "$1"
+}
+
+# ---- faults in the stream: scripts/fault-proxy ----
+
+# xt_proxy_start [PORT]: a fault-proxy in front of 127.0.0.1:PORT (default
+# $XT_PORT), forwarding as is; sets XT_PROXY_PORT and XT_PROXY_LOG (each
+# connection and each fault fired, one line). Stopped at exit.
+xt_proxy_start() {
+	_xt_pdir=$XT_TMP/proxy.$$.$_xt_n
+	mkdir -p "$_xt_pdir"
+	_xt_pseq=0
+	: >"$_xt_pdir/control"
+	XT_PROXY_LOG=$_xt_pdir/log
+	"$XT_SCRIPTS/fault-proxy" "$_xt_pdir/port" "127.0.0.1:${1:-$XT_PORT}" \
+		"$_xt_pdir/control" </dev/null >/dev/null 2>"$XT_PROXY_LOG" &
+	XT_PROXY_PID=$!
+	xt_at_exit "kill $XT_PROXY_PID 2>/dev/null"
+	_xt_i=0
+	while [ ! -s "$_xt_pdir/port" ]; do
+		if ! kill -0 "$XT_PROXY_PID" 2>/dev/null || [ "$_xt_i" -ge 250 ]; then
+			diag "fault-proxy did not start: $(cat "$XT_PROXY_LOG")"
+			return 1
+		fi
+		sleep 0.02
+		_xt_i=$((_xt_i + 1))
+	done
+	XT_PROXY_PORT=$(cat "$_xt_pdir/port")
+}
+
+# xt_proxy [SETTING...]: replace the proxy's settings, one line of its
+# CONTROL each ("c2s trickle 0.001", "both stall", "s2c cut 0 rst"; none:
+# pass everything); returns once they are in force, 1 if not within 5 s.
+xt_proxy() {
+	_xt_pseq=$((_xt_pseq + 1))
+	{
+		echo "seq $_xt_pseq"
+		for _xt_l in "$@"; do echo "$_xt_l"; done
+	} >"$_xt_pdir/control.tmp"
+	mv "$_xt_pdir/control.tmp" "$_xt_pdir/control"
+	_xt_i=0
+	while [ "$(cat "$_xt_pdir/control.ack" 2>/dev/null)" != "$_xt_pseq" ]; do
+		if [ "$_xt_i" -ge 250 ]; then
+			diag "fault-proxy did not take the settings: $*"
+			return 1
+		fi
+		sleep 0.02
+		_xt_i=$((_xt_i + 1))
+	done
+}
+
+# xt_proxy_wait ERE [SECS]: until a line of the proxy's log matches ERE
+# (default 10 s); 1 if none does in time.
+xt_proxy_wait() {
+	_xt_limit=$(( ${2:-10} * 50 ))
+	_xt_i=0
+	until grep -Eq -- "$1" "$XT_PROXY_LOG" 2>/dev/null; do
+		[ "$_xt_i" -lt "$_xt_limit" ] || return 1
+		sleep 0.02
+		_xt_i=$((_xt_i + 1))
+	done
+}
+
+xt_proxy_stop() {
+	kill "$XT_PROXY_PID" 2>/dev/null
+	wait "$XT_PROXY_PID" 2>/dev/null
+	return 0
 }
