@@ -44,12 +44,14 @@ is "$(bodies)" "$(cat "$XT_TMP/in")" "... each line once, in order"
 ok "the proxy really trickled ($(grep -c 'trickle' "$XT_PROXY_LOG") settings)" \
     grep -q "c2s trickle 0.0002, s2c trickle 0.0002" "$XT_PROXY_LOG"
 
-# ---- delayed: 50 ms each chunk, both ways, with -w 1 ----
+# ---- delayed: 50 ms each chunk, both ways, with -w 3 ----
 
+# A login is some ten round trips of 100 ms: -w 3 leaves it room on a
+# loaded machine, and a barrier takes one.
 : >"$got"
 xt_proxy "both delay 0.05"
 seq 1 300 | sed 's/^/delay /' >"$XT_TMP/in"
-xt_run xmpp-send $conn -w 1 --lines "bob@$XT_DOMAIN" <"$XT_TMP/in"
+xt_run xmpp-send $conn -w 3 --lines "bob@$XT_DOMAIN" <"$XT_TMP/in"
 is_rc 0 "--lines, each chunk delayed 50 ms both ways: exit 0"
 unlike "$xt_err" "reconnecting|no answer" "... never taken for a dead link"
 wait_until 10 has_lines "$got" 300

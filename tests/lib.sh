@@ -60,6 +60,9 @@ XT_TMP=$(mktemp -d "${TMPDIR:-/tmp}/xt-test.XXXXXX") || {
 	exit 1
 }
 export XT_TMP
+# What the clean-up removes: the directory made here, whatever XT_TMP
+# has been set to since.
+_xt_own_tmp=$XT_TMP
 
 # ---- TAP ----
 
@@ -264,7 +267,7 @@ _xt_exit() {
 	if [ "${XT_KEEP:-0}" = 1 ]; then
 		diag "kept $XT_TMP"
 	else
-		rm -rf "$XT_TMP"
+		rm -rf "$_xt_own_tmp"
 	fi
 	if [ -z "$_xt_planned" ]; then
 		plan "$_xt_n"
@@ -315,7 +318,7 @@ xt_server() {
 		trap 'exit 0' TERM
 		while kill -0 $$ 2>/dev/null; do sleep 1 & wait $!; done
 		"$XT_SCRIPTS/test-server" stop "$_xt_dir"
-		rm -rf "$XT_TMP"
+		rm -rf "$_xt_own_tmp"
 	) </dev/null >/dev/null 2>&1 &
 	_xt_watchdog=$!
 }
