@@ -391,23 +391,22 @@ expat_message(struct xt_reader *r, int final)
 {
 	enum XML_Error e = XML_GetErrorCode(r->p);
 	const char *ctx;
-	int off, size, n;
+	int off, size;
 
 	if (final)
 		return "unexpected end of input";
 	if (e == XML_ERROR_MISPLACED_XML_PI)
 		return "XML declaration not at the start of the input";
 	/* expat stops right after the "<!" of "<!DOCTYPE" or "<!ENTITY",
-	 * with at least one more byte (maybe no more, if fed bytewise) */
+	 * with one more byte at least, and maybe no more (fed bytewise):
+	 * the byte after "<!" is all there is to go by, whatever the reads.
+	 * Neither a comment ("<!-") nor CDATA ("<![") gets here unless
+	 * malformed. */
 	if (e == XML_ERROR_INVALID_TOKEN &&
 	    (ctx = XML_GetInputContext(r->p, &off, &size)) != NULL &&
-	    off >= 2 && size > off && memcmp(ctx + off - 2, "<!", 2) == 0) {
-		n = size - off < 6 ? size - off : 6;
-		if (memcmp(ctx + off, "DOCTYPE", n) == 0 ||
-		    memcmp(ctx + off, "ENTITY", n) == 0)
-			return "DOCTYPE and entity declarations are not "
-			    "allowed";
-	}
+	    off >= 2 && size > off && memcmp(ctx + off - 2, "<!", 2) == 0 &&
+	    ctx[off] != '-' && ctx[off] != '[')
+		return "DOCTYPE and entity declarations are not allowed";
 	return XML_ErrorString(e);
 }
 

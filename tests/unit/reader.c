@@ -178,6 +178,12 @@ test_prolog(void)
 	fails("<a/>\n<!ENTITY x 'y'>",
 	    "line 2: DOCTYPE and entity declarations are not allowed",
 	    "ENTITY");
+	run_n("<a/>\n<!DOCX>", 12, 8);
+	is(got.err, "line 2: DOCTYPE and entity declarations are not allowed",
+	    "'<!DOCX' read as '<!DOC' and 'X>': named as a declaration");
+	fails("<a/>\n<!DOCX>",
+	    "line 2: DOCTYPE and entity declarations are not allowed",
+	    "... and so whole");
 }
 
 static void
