@@ -69,20 +69,12 @@ feed() {
 cut_run() {
 	prefix=$1
 	: >"$got"
-	rm -f "$XT_TMP/fifo"
-	mkfifo "$XT_TMP/fifo"
-	run_bounded 60 xmpp-send $conn --lines "bob@$XT_DOMAIN" \
-	    <"$XT_TMP/fifo" >"$XT_TMP/send.out" 2>"$XT_TMP/send.err" 3>&- &
-	sender=$!
-	exec 3>"$XT_TMP/fifo"
+	fifo_sender
 	feed 1 100
 	wait_until 10 has_lines "$got" 100 || diag "the first 100 lines did not arrive"
 	xt_proxy "$2"
 	feed 101 300
-	exec 3>&-
-	wait "$sender"
-	xt_rc=$?
-	xt_err=$(cat "$XT_TMP/send.err")
+	fifo_reap
 }
 
 cut_run fin "c2s cut 2000"
@@ -106,12 +98,7 @@ note "cut (RST): $(copies rst "$got") lines received twice"
 
 prefix=stall
 : >"$got"
-rm -f "$XT_TMP/fifo"
-mkfifo "$XT_TMP/fifo"
-run_bounded 60 xmpp-send $conn -w 1 --lines "bob@$XT_DOMAIN" \
-    <"$XT_TMP/fifo" >"$XT_TMP/send.out" 2>"$XT_TMP/send.err" 3>&- &
-sender=$!
-exec 3>"$XT_TMP/fifo"
+fifo_sender -w 1
 feed 1 50
 wait_until 10 has_lines "$got" 50 || diag "the first 50 lines did not arrive"
 xt_proxy "both stall"
@@ -119,10 +106,7 @@ feed 51 100
 wait_until 10 grep -q "reconnecting" "$XT_TMP/send.err"
 xt_proxy
 feed 101 150
-exec 3>&-
-wait "$sender"
-xt_rc=$?
-xt_err=$(cat "$XT_TMP/send.err")
+fifo_reap
 is_rc 0 "the link stalled past -w 1, then back: exit 0"
 like "$xt_err" "no answer from '$XT_DOMAIN' within 1 s; reconnecting \(1 of 3\)" \
     "... the dead link is reported"
@@ -134,22 +118,14 @@ note "stall: $(copies stall "$got") lines received twice"
 
 prefix=brief
 : >"$got"
-rm -f "$XT_TMP/fifo"
-mkfifo "$XT_TMP/fifo"
-run_bounded 60 xmpp-send $conn -w 3 --lines "bob@$XT_DOMAIN" \
-    <"$XT_TMP/fifo" >"$XT_TMP/send.out" 2>"$XT_TMP/send.err" 3>&- &
-sender=$!
-exec 3>"$XT_TMP/fifo"
+fifo_sender -w 3
 feed 1 50
 wait_until 10 has_lines "$got" 50 || diag "the first 50 lines did not arrive"
 xt_proxy "both stall"
 feed 51 100
 sleep 1.5	# the fault: a link that moves nothing for 1.5 s of -w 3
 xt_proxy
-exec 3>&-
-wait "$sender"
-xt_rc=$?
-xt_err=$(cat "$XT_TMP/send.err")
+fifo_reap
 is_rc 0 "the link stalled for 1.5 s of -w 3: exit 0"
 unlike "$xt_err" "reconnecting|no answer" "... never taken for a dead link"
 wait_until 10 has_lines "$got" 100

@@ -23,21 +23,13 @@ F=$XT_TMP/failed
 # ---- conflict: a second login with the same full JID ----
 
 res=fault-$$
-mkfifo "$XT_TMP/fifo"
-run_bounded 30 xmpp-send $conn --resource "$res" --failed "$F" --lines \
-    "bob@$XT_DOMAIN" <"$XT_TMP/fifo" >"$XT_TMP/send.out" \
-    2>"$XT_TMP/send.err" &
-sender=$!
-exec 3>"$XT_TMP/fifo"
+fifo_sender --resource "$res" --failed "$F"
 echo "conflict 1" >&3
 wait_until 10 grep -q '"body": "conflict 1"' "$got"
 # Prosody and ejabberd both replace the old session (RFC 6120 7.7.2.2).
 xt_run xmpp-send $conn --resource "$res" -m "conflict 2" "bob@$XT_DOMAIN" </dev/null
 is_rc 0 "a second login with the same resource: it gets the resource"
-exec 3>&-
-wait "$sender"
-xt_rc=$?
-xt_err=$(cat "$XT_TMP/send.err")
+fifo_reap
 is_rc 69 "the first session, replaced: 69"
 like "$xt_err" "^xmpp-send: stream error from '$XT_DOMAIN': conflict" \
     "... naming the conflict"

@@ -22,6 +22,11 @@
 #   server_pid                 its pid (for kill -STOP, -CONT, -KILL)
 #   wait_until SECS CMD...     until CMD succeeds, polling every 20 ms
 #   has_lines FILE N           FILE has at least N lines
+#   fifo_sender ARGS...        xmpp-send $conn --lines ARGS bob@$XT_DOMAIN
+#                              in the background, reading a FIFO that
+#                              fd 3 of this shell writes; pid in $sender
+#   fifo_reap                  close fd 3 and wait for it: its status in
+#                              xt_rc, its stderr in xt_err
 
 export HOME=$XT_TMP/home XDG_CONFIG_HOME=$XT_TMP/home/.config
 mkdir -p "$XDG_CONFIG_HOME"
@@ -155,4 +160,21 @@ has_lines() {
 
 now_ms() {
 	date +%s%3N
+}
+
+fifo_sender() {
+	rm -f "$XT_TMP/fifo"
+	mkfifo "$XT_TMP/fifo"
+	# shellcheck disable=SC2086
+	run_bounded 60 xmpp-send $conn --lines "$@" "bob@$XT_DOMAIN" \
+	    <"$XT_TMP/fifo" >"$XT_TMP/send.out" 2>"$XT_TMP/send.err" 3>&- &
+	sender=$!
+	exec 3>"$XT_TMP/fifo"
+}
+
+fifo_reap() {
+	exec 3>&-
+	wait "$sender"
+	xt_rc=$?
+	xt_err=$(cat "$XT_TMP/send.err")
 }

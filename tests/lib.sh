@@ -32,7 +32,8 @@
 #         xt_pwfile USER,
 #         xt_recv_start USER PASSWORD OUTFILE [RECEIVER-OPTIONS...],
 #         xt_recv_wait OUTFILE N [SECS], xt_recv_stop [OUTFILE],
-#         xt_silent_port [--tls], xt_free_port, xt_port_open PORT
+#         xt_silent_port [--tls], xt_free_port, xt_port_open PORT,
+#         xt_wait_for FILE ERE [SECS]
 # Faults: xt_proxy_start [PORT], xt_proxy [SETTING...], xt_proxy_wait ERE
 #         [SECS], xt_proxy_stop (scripts/fault-proxy)
 #
@@ -429,16 +430,35 @@ xt_silent_port() {
 	fi
 	_xt_spid=$!
 	_xt_silent="$_xt_silent $_xt_spid"
+	_xt_port_file "$_xt_pf" "$_xt_spid" "silent-listener did not start" ||
+		return 1
+	XT_SILENT_PORT=$(cat "$_xt_pf")
+}
+
+# _xt_port_file FILE PID WHY: until the server PID has written its port
+# to FILE (5 s at most); else, or if PID died, WHY as a diagnostic and 1.
+_xt_port_file() {
 	_xt_i=0
-	while [ ! -s "$_xt_pf" ]; do
-		if ! kill -0 "$_xt_spid" 2>/dev/null || [ "$_xt_i" -ge 250 ]; then
-			diag "silent-listener did not start"
+	while [ ! -s "$1" ]; do
+		if ! kill -0 "$2" 2>/dev/null || [ "$_xt_i" -ge 250 ]; then
+			diag "$3"
 			return 1
 		fi
 		sleep 0.02
 		_xt_i=$((_xt_i + 1))
 	done
-	XT_SILENT_PORT=$(cat "$_xt_pf")
+}
+
+# xt_wait_for FILE ERE [SECS]: until a line of FILE matches ERE (default
+# 10 s); 1 if none does in time.
+xt_wait_for() {
+	_xt_limit=$(( ${3:-10} * 50 ))
+	_xt_i=0
+	until grep -Eq -- "$2" "$1" 2>/dev/null; do
+		[ "$_xt_i" -lt "$_xt_limit" ] || return 1
+		sleep 0.02
+		_xt_i=$((_xt_i + 1))
+	done
 }
 
 # xt_port_open PORT: 0 if something accepts connections on 127.0.0.1:PORT.
@@ -466,15 +486,8 @@ xt_proxy_start() {
 		"$_xt_pdir/control" </dev/null >/dev/null 2>"$XT_PROXY_LOG" &
 	XT_PROXY_PID=$!
 	xt_at_exit "kill $XT_PROXY_PID 2>/dev/null"
-	_xt_i=0
-	while [ ! -s "$_xt_pdir/port" ]; do
-		if ! kill -0 "$XT_PROXY_PID" 2>/dev/null || [ "$_xt_i" -ge 250 ]; then
-			diag "fault-proxy did not start: $(cat "$XT_PROXY_LOG")"
-			return 1
-		fi
-		sleep 0.02
-		_xt_i=$((_xt_i + 1))
-	done
+	_xt_port_file "$_xt_pdir/port" "$XT_PROXY_PID" \
+	    "fault-proxy did not start: $(cat "$XT_PROXY_LOG")" || return 1
 	XT_PROXY_PORT=$(cat "$_xt_pdir/port")
 }
 
@@ -502,13 +515,7 @@ xt_proxy() {
 # xt_proxy_wait ERE [SECS]: until a line of the proxy's log matches ERE
 # (default 10 s); 1 if none does in time.
 xt_proxy_wait() {
-	_xt_limit=$(( ${2:-10} * 50 ))
-	_xt_i=0
-	until grep -Eq -- "$1" "$XT_PROXY_LOG" 2>/dev/null; do
-		[ "$_xt_i" -lt "$_xt_limit" ] || return 1
-		sleep 0.02
-		_xt_i=$((_xt_i + 1))
-	done
+	xt_wait_for "$XT_PROXY_LOG" "$@"
 }
 
 xt_proxy_stop() {

@@ -80,13 +80,7 @@ stop_bg() {
 # wait_for FILE ERE [SECS]: until a line of FILE matches ERE (default
 # 10 s); 1 if none does in time.
 wait_for() {
-	_lim=$(( ${3:-10} * 50 ))
-	_i=0
-	until grep -Eq -- "$2" "$1" 2>/dev/null; do
-		[ "$_i" -lt "$_lim" ] || return 1
-		sleep 0.02
-		_i=$((_i + 1))
-	done
+	xt_wait_for "$@"
 }
 
 now_ms() {
