@@ -90,13 +90,13 @@ puts_(struct buf *b, const char *s)
 	put(b, s, strlen(s));
 }
 
-/* The bytes of p, at most max, before the first one in set. */
+/* The bytes of p, at most max, before the first one marked in tab. */
 static size_t
-span(const char *p, size_t max, const char *set)
+span(const char *p, size_t max, const unsigned char tab[256])
 {
 	size_t n = 0;
 
-	while (n < max && strchr(set, p[n]) == NULL)
+	while (n < max && !tab[(unsigned char)p[n]])
 		n++;
 	return n;
 }
@@ -111,9 +111,13 @@ put_escaped(struct buf *b, const char *s, const char *set,
 {
 	size_t len = strlen(s), n, safe;
 	char *clean = NULL, ref[16];
-	const char *p = s, *end;
+	const char *p = s, *end, *c;
+	unsigned char tab[256] = { 0 };
 	long cp;
 
+	/* tab[byte]: 1 + its index in set, 0 if it is not there. */
+	for (c = set; *c != '\0'; c++)
+		tab[(unsigned char)*c] = (unsigned char)(c - set + 1);
 	if (xt_text_valid_prefix(s, len) != len) {
 		if ((p = clean = xt_text_sanitize(s, len, NULL)) == NULL) {
 			b->oom = 1;
@@ -124,9 +128,9 @@ put_escaped(struct buf *b, const char *s, const char *set,
 	end = p + len;
 	while (p < end) {
 		safe = xt_text_safe_prefix(p, end - p);
-		while ((n = span(p, safe, set)) < safe) {
+		while ((n = span(p, safe, tab)) < safe) {
 			put(b, p, n);
-			puts_(b, rep[strchr(set, p[n]) - set]);
+			puts_(b, rep[tab[(unsigned char)p[n]] - 1]);
 			p += n + 1;
 			safe -= n + 1;
 		}
@@ -134,8 +138,8 @@ put_escaped(struct buf *b, const char *s, const char *set,
 		p += safe;
 		if (p == end)
 			break;
-		if (strchr(set, *p) != NULL) {
-			puts_(b, rep[strchr(set, *p) - set]);
+		if (tab[(unsigned char)*p]) {
+			puts_(b, rep[tab[(unsigned char)*p] - 1]);
 			p++;
 			continue;
 		}
