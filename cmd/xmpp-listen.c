@@ -593,24 +593,17 @@ iq_cb(xmpp_conn_t *conn, xmpp_stanza_t *st, void *arg)
 static xmpp_stanza_t *
 mam_query(const char *after)
 {
-	xmpp_stanza_t *iq = xmpp_iq_new(L.ctx, "set", NULL), *q, *x, *f, *set;
+	xmpp_stanza_t *iq = xmpp_iq_new(L.ctx, "set", NULL), *q, *x, *set;
 	char start[32], max[24];
 	time_t t = (time_t)L.since;
 
 	q = xt_stanza_add(iq, "query", NS_MAM, NULL);
 	xmpp_stanza_set_attribute(q, "queryid", L.mam_queryid);
 	if (opt.since) {
-		x = xt_stanza_add(q, "x", "jabber:x:data", NULL);
-		xmpp_stanza_set_type(x, "submit");
-		f = xt_stanza_add(x, "field", NULL, NULL);
-		xmpp_stanza_set_attribute(f, "var", "FORM_TYPE");
-		xmpp_stanza_set_type(f, "hidden");
-		xt_stanza_add(f, "value", NULL, NS_MAM);
-		f = xt_stanza_add(x, "field", NULL, NULL);
-		xmpp_stanza_set_attribute(f, "var", "start");
+		x = xt_form_add(q, "submit", NS_MAM);
 		strftime(start, sizeof(start), "%Y-%m-%dT%H:%M:%SZ",
 		    gmtime(&t));
-		xt_stanza_add(f, "value", NULL, start);
+		xt_form_add_field(x, "start", start);
 	}
 	/* XEP-0059: the last N are the page before the end. */
 	set = xt_stanza_add(q, "set", "http://jabber.org/protocol/rsm", NULL);

@@ -30,16 +30,6 @@ static char *env_password;	/* XMPP_PASSWORD, out of the environment */
 
 /* ---- small helpers ---- */
 
-static char *
-xstrdup(const char *s)
-{
-	char *d = strdup(s);
-
-	if (d == NULL)
-		xt_die(XT_SOFTWARE, "out of memory");
-	return d;
-}
-
 static void
 forget(char **s)
 {
@@ -87,7 +77,7 @@ expand_home(const char *s)
 	char *p;
 
 	if (s[0] != '~' || s[1] != '/')
-		return xstrdup(s);
+		return xt_strdup(s);
 	if (asprintf(&p, "%s%s", home_dir(), s + 1) < 0)
 		xt_die(XT_SOFTWARE, "out of memory");
 	return p;
@@ -442,7 +432,7 @@ static void
 legacy_set(char **field, const char *v)
 {
 	forget(field);
-	*field = xstrdup(v);
+	*field = xt_strdup(v);
 }
 
 static void
@@ -505,10 +495,10 @@ legacy_parse(struct legacy *l, FILE *f)
 	if (host != NULL && port == NULL && (p = strrchr(host, ':')) != NULL &&
 	    strchr(host, ':') == p) {
 		*p = '\0';
-		port = xstrdup(p + 1);
+		port = xt_strdup(p + 1);
 	}
 	if (user != NULL && strchr(user, '@') != NULL) {
-		l->jid = xstrdup(user);
+		l->jid = xt_strdup(user);
 		dom = strchr(user, '@') + 1;
 	} else if (user != NULL && (comp || host)) {
 		dom = comp ? comp : host;
@@ -646,9 +636,9 @@ ini_entry(void *arg, const char *section, const char *name,
 			xt_die(XT_SOFTWARE, "out of memory");
 	}
 	e = &p->e[p->n++];
-	e->section = xstrdup(section);
-	e->name = xstrdup(name);
-	e->value = xstrdup(value);
+	e->section = xt_strdup(section);
+	e->name = xt_strdup(name);
+	e->value = xt_strdup(value);
 	e->line = p->line;
 	e->key = NULL;
 	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
@@ -779,7 +769,7 @@ apply(struct xt_opts *o, const struct entry *e, const char *path,
 	}
 	if (k->kind == K_SECRET) {
 		if (*e->value != '\0')
-			config_password = xstrdup(e->value);
+			config_password = xt_strdup(e->value);
 		return;
 	}
 	if (k->kind == K_BOOL) {
@@ -796,7 +786,7 @@ apply(struct xt_opts *o, const struct entry *e, const char *path,
 	/* An empty value sets nothing but hides the global one. */
 	if (*e->value != '\0')
 		*sp = k->kind == K_PATH ? expand_home(e->value) :
-		    xstrdup(e->value);
+		    xt_strdup(e->value);
 	xt_opt_set_origin(sp, where);
 }
 
@@ -830,7 +820,7 @@ take_env_password(void)
 	taken = 1;
 	if ((v = getenv("XMPP_PASSWORD")) == NULL)
 		return;
-	env_password = xstrdup(v);
+	env_password = xt_strdup(v);
 	for (e = environ; *e != NULL; e++)
 		if (strncmp(*e, name, sizeof(name) - 1) == 0)
 			explicit_bzero(*e + sizeof(name) - 1,
@@ -850,11 +840,11 @@ legacy_account(struct xt_opts *o)
 	for (i = 0; i < 3; i++) {
 		if (legacy[i].jid == NULL)
 			continue;
-		o->jid = xstrdup(legacy[i].jid);
+		o->jid = xt_strdup(legacy[i].jid);
 		xt_opt_set_origin(&o->jid, legacy[i].path);
 		if (o->server == NULL && xt_opt_origin(&o->server) == NULL &&
 		    legacy[i].server != NULL) {
-			o->server = xstrdup(legacy[i].server);
+			o->server = xt_strdup(legacy[i].server);
 			xt_opt_set_origin(&o->server, legacy[i].path);
 		}
 		xt_info(1, "account %s from %s", o->jid, legacy[i].path);
@@ -900,7 +890,7 @@ xt_config_load(struct xt_opts *o)
 	take_env_password();
 	if (o->config != NULL) {
 		free(config_path);
-		config_path = xstrdup(o->config);
+		config_path = xt_strdup(o->config);
 	}
 	if ((fd = xt_file_open(xt_config_path(), &st)) < 0) {
 		if (errno != ENOENT || o->config != NULL)
@@ -951,7 +941,7 @@ xt_config_load(struct xt_opts *o)
 	/* [alice@example.org] with no jid line is that account. */
 	if (o->jid == NULL && section != NULL && strchr(section, '@') &&
 	    xt_opt_origin(&o->jid) == NULL) {
-		o->jid = xstrdup(section);
+		o->jid = xt_strdup(section);
 		xt_opt_set_origin(&o->jid, config_path);
 	}
 	for (i = 0; i < p.n; i++) {
@@ -1012,7 +1002,7 @@ password_from_legacy(const struct xt_opts *o, char *what, size_t len)
 		check_private(l->path, &l->st);
 		if (l->password != NULL) {
 			snprintf(what, len, "%s", l->path);
-			return xstrdup(l->password);
+			return xt_strdup(l->password);
 		}
 		snprintf(what, len, "eval_password of %s", l->path);
 		return password_from_command(l->eval, timeout_of(o), what);
@@ -1077,10 +1067,10 @@ xt_account_password(struct xt_opts *o)
 		pw = password_from_command(o->password_command, timeout, what);
 	} else if (env_password != NULL) {
 		snprintf(what, sizeof(what), "XMPP_PASSWORD");
-		pw = xstrdup(env_password);
+		pw = xt_strdup(env_password);
 	} else if (config_password != NULL) {
 		snprintf(what, sizeof(what), "%s", xt_config_path());
-		pw = xstrdup(config_password);
+		pw = xt_strdup(config_password);
 	} else if ((creds = getenv("CREDENTIALS_DIRECTORY")) != NULL &&
 	    *creds != '\0') {
 		/* systemd's LoadCredential=xmpp-password:...; the

@@ -107,6 +107,20 @@ xt_iq_send(struct xt_session *s, xmpp_stanza_t *iq, xt_iq_cb cb, void *arg)
 }
 
 void
+xt_iq_cancel(struct xt_session *s, const char *id)
+{
+	struct pending *p;
+
+	for (p = pendings; p != NULL; p = p->next)
+		if (p->s == s && strcmp(p->id, id) == 0) {
+			xmpp_id_handler_delete(xt_session_conn(s), reply_cb,
+			    p->id);
+			pending_free(p);
+			return;
+		}
+}
+
+void
 xt_iq_forget(struct xt_session *s)
 {
 	struct pending *p = pendings, *next;

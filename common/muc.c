@@ -113,13 +113,12 @@ static int
 unlock_room(struct xt_session *s, const char *room)
 {
 	xmpp_ctx_t *ctx = xt_session_ctx(s);
-	xmpp_stanza_t *iq = xmpp_iq_new(ctx, "set", NULL), *q, *x, *reply = NULL;
+	xmpp_stanza_t *iq = xmpp_iq_new(ctx, "set", NULL), *q, *reply = NULL;
 	int status;
 
 	xmpp_stanza_set_to(iq, room);
 	q = xt_stanza_add(iq, "query", NS_MUC_OWNER, NULL);
-	x = xt_stanza_add(q, "x", "jabber:x:data", NULL);
-	xmpp_stanza_set_type(x, "submit");
+	xt_form_add(q, "submit", NULL);
 	status = xt_iq_request(s, iq, &reply);
 	xmpp_stanza_release(iq);
 	if (reply != NULL)

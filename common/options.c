@@ -23,6 +23,7 @@
 #define TIMEOUT_MIN	0.001
 #define TIMEOUT_MAX	86400.0
 
+int xt_format_dot;
 struct xt_opts xt_opt;
 
 static void count_verbose(poptContext, enum poptCallbackReason,
@@ -428,9 +429,12 @@ check_output(struct xt_opts *o, enum xt_format def)
 		o->format = XT_FMT_JSON;
 	else if (strcmp(o->output, "text") == 0)
 		o->format = XT_FMT_TEXT;
+	else if (strcmp(o->output, "dot") == 0 && xt_format_dot)
+		o->format = XT_FMT_DOT;
 	else
-		bad_value(&o->output, "output", "'%s': expected xml, json or "
-		    "text", o->output);
+		bad_value(&o->output, "output", "'%s': expected xml, json%s "
+		    "text%s", o->output, xt_format_dot ? "," : " or",
+		    xt_format_dot ? " or dot" : "");
 }
 
 /* --server HOST, HOST:PORT, [IPV6] or [IPV6]:PORT. */

@@ -535,6 +535,28 @@ text_line(xmpp_stanza_t *st)
 }
 
 int
+xt_write_record(FILE *f, const char *const *fields, size_t n)
+{
+	struct buf b = { NULL, 0, 0, 0 };
+	size_t i;
+	int rc;
+
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			puts_(&b, "\t");
+		if (fields[i] != NULL)
+			put_escaped(&b, fields[i], tsv_set, tsv_rep, TSV_UNI);
+	}
+	if (b.oom) {
+		free(b.s);
+		return -1;
+	}
+	rc = (b.s != NULL && fputs(b.s, f) == EOF) || putc('\n', f) == EOF;
+	free(b.s);
+	return rc ? -1 : 0;
+}
+
+int
 xt_write_stanza(FILE *f, enum xt_format fmt, xmpp_stanza_t *st)
 {
 	char *line;

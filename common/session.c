@@ -80,6 +80,7 @@ struct xt_session {
 	char cert_subject[256];
 	const char *mech;
 	char *offered;		/* SASL mechanisms after TLS */
+	char *features;		/* namespaces of the stream features seen */
 	int starttls_required;	/* -1: not offered */
 	int probe;		/* stop before authenticating */
 	xmpp_tlscert_t *cert;
@@ -479,6 +480,35 @@ stream_error_cb(xmpp_conn_t *conn, xmpp_stanza_t *st, void *arg)
 static void send_auth(struct xt_session *s, const char *offered);
 static void send_bind(struct xt_session *s);
 
+/* Keep the namespace of every stream feature offered after TLS (before
+ * and after login), once each: what xmpp-disco --compliance reports. */
+static void
+note_features(struct xt_session *s, xmpp_stanza_t *st)
+{
+	xmpp_stanza_t *c;
+	const char *ns;
+	size_t have, add;
+	char *n;
+
+	for (c = xmpp_stanza_get_children(st); c; c = xmpp_stanza_get_next(c)) {
+		if (!xmpp_stanza_is_tag(c) || (ns = xmpp_stanza_get_ns(c)) ==
+		    NULL || xt_session_has_feature(s, ns))
+			continue;
+		have = s->features ? strlen(s->features) : 0;
+		add = strlen(ns);
+		/* A server cannot make this grow without bound: the features
+		 * arrive twice (before and after login). */
+		if (have + add > 8192)
+			return;
+		if ((n = realloc(s->features, have + add + 2)) == NULL)
+			xt_die(XT_SOFTWARE, "out of memory");
+		if (have)
+			n[have++] = ' ';
+		memcpy(n + have, ns, add + 1);
+		s->features = n;
+	}
+}
+
 static int
 features_cb(xmpp_conn_t *conn, xmpp_stanza_t *st, void *arg)
 {
@@ -502,6 +532,7 @@ features_cb(xmpp_conn_t *conn, xmpp_stanza_t *st, void *arg)
 		xmpp_send_raw_string(s->conn, "<starttls xmlns='%s'/>", NS_TLS);
 		return 1;
 	}
+	note_features(s, st);
 	if (!s->authenticated) {
 		c = xmpp_stanza_get_child_by_ns(st, NS_SASL);
 		for (m = c ? xmpp_stanza_get_children(c) : NULL; m;
@@ -1216,6 +1247,28 @@ xt_session_mechanisms(const struct xt_session *s)
 }
 
 const char *
+xt_session_features(const struct xt_session *s)
+{
+	return s->features ? s->features : "";
+}
+
+int
+xt_session_has_feature(const struct xt_session *s, const char *ns)
+{
+	const char *p = s->features;
+	size_t len = strlen(ns);
+
+	while (p != NULL && *p != '\0') {
+		if (strncmp(p, ns, len) == 0 && (p[len] == ' ' ||
+		    p[len] == '\0'))
+			return 1;
+		p = strchr(p, ' ');
+		p = p ? p + 1 : NULL;
+	}
+	return 0;
+}
+
+const char *
 xt_session_mechanism(const struct xt_session *s)
 {
 	return s->mech;
@@ -1296,6 +1349,7 @@ xt_session_free(struct xt_session *s)
 	xmpp_shutdown();
 	xt_scram_free(s->scram);
 	free(s->offered);
+	free(s->features);
 	free(s->targets);
 	free(s->jid);
 	free(s->bound);

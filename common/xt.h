@@ -64,10 +64,20 @@ extern int xt_stdout_closed;
  * job is output, before it starts the work. */
 void xt_need_stdout(void);
 
+/* ---- alloc.c: memory, or exit 70 ---- */
+
+/* strdup(), NULL for NULL. */
+char *xt_strdup(const char *s);
+/* Make room in array p of n elements of size for element n: call before
+ * each append (it reallocates at powers of two). */
+void *xt_grow(void *p, size_t n, size_t size);
+
 /* ---- options.c: the connection options every tool shares ---- */
 
 enum xt_tls { XT_TLS_STARTTLS, XT_TLS_DIRECT, XT_TLS_NONE };
-enum xt_format { XT_FMT_XML, XT_FMT_JSON, XT_FMT_TEXT };
+enum xt_format { XT_FMT_XML, XT_FMT_JSON, XT_FMT_TEXT, XT_FMT_DOT };
+/* Set by a tool that can write Graphviz (-o dot) before xt_opts_finish. */
+extern int xt_format_dot;
 
 /* Every field may come from argv, the environment or the config file.
  * Strings are NULL when unset; xt_opt_origin() tells where a value came
@@ -313,6 +323,10 @@ void xt_session_set_probe(struct xt_session *s);
 /* SASL mechanisms offered (space separated) and the one used, or NULL. */
 const char *xt_session_mechanisms(const struct xt_session *s);
 const char *xt_session_mechanism(const struct xt_session *s);
+/* The namespaces of the stream features the server offered after TLS,
+ * space separated ("" if none), and whether ns is one of them. */
+const char *xt_session_features(const struct xt_session *s);
+int xt_session_has_feature(const struct xt_session *s, const char *ns);
 /* 1 if the server marked STARTTLS required, 0 if not, -1 not offered. */
 int xt_session_starttls_required(const struct xt_session *s);
 /* The server's certificate (owned by s), or NULL without TLS. */
@@ -351,10 +365,117 @@ int xt_barrier(struct xt_session *s);
 void xt_iq_serve(struct xt_session *s, const char *const *features);
 /* Drop the pending requests of a session (before freeing it). */
 void xt_iq_forget(struct xt_session *s);
+/* Stop waiting for the reply to the request with this id (no callback). */
+void xt_iq_cancel(struct xt_session *s, const char *id);
 /* Condition name of an error stanza ("item-not-found"); NULL if none. */
 const char *xt_error_condition(xmpp_stanza_t *st);
 /* Human-readable text of an error stanza, or NULL. */
 const char *xt_error_text(xmpp_stanza_t *st);
+
+/* ---- iqpool.c: many requests, a bounded number in flight ---- */
+
+struct xt_iq_pool;
+
+/* At most parallel requests in flight, max in all (0: no bound), wait
+ * seconds for each reply (0: only the session's deadline). */
+struct xt_iq_pool *xt_iq_pool_new(struct xt_session *s, int parallel,
+    long max, double wait);
+/* Queue iq (the pool takes it) and send it when a slot is free; cb gets
+ * the reply, or NULL when none came within wait. -1 (iq released, cb
+ * never called) once max requests were added. A callback may add more. */
+int xt_iq_pool_add(struct xt_iq_pool *p, xmpp_stanza_t *iq, xt_iq_cb cb,
+    void *arg);
+/* Run until every request added is answered or overdue; 0 or the exit
+ * code of the session's failure. */
+int xt_iq_pool_run(struct xt_iq_pool *p);
+/* Requests sent, the most in flight at once, those never answered, and
+ * whether max was reached. */
+long xt_iq_pool_sent(const struct xt_iq_pool *p);
+int xt_iq_pool_peak(const struct xt_iq_pool *p);
+long xt_iq_pool_timeouts(const struct xt_iq_pool *p);
+int xt_iq_pool_full(const struct xt_iq_pool *p);
+void xt_iq_pool_free(struct xt_iq_pool *p);
+
+/* ---- form.c: XEP-0004 data forms ---- */
+
+struct xt_field {
+	char *var, *type, *label;	/* NULL when absent */
+	char **values;
+	size_t nvalues;
+};
+
+struct xt_form {
+	char *type;		/* form, submit, result, cancel */
+	const char *form_type;	/* the FORM_TYPE value, or NULL */
+	char *title, *instructions;
+	struct xt_field *fields;
+	size_t nfields;
+};
+
+struct json_t;
+/* 1 if st is <x xmlns="jabber:x:data"/>. */
+int xt_form_is(xmpp_stanza_t *st);
+/* The form in x (at most 1000 fields of 1000 values), NULL if x is none. */
+struct xt_form *xt_form_parse(xmpp_stanza_t *x);
+/* The field named var, or NULL. */
+const struct xt_field *xt_form_field(const struct xt_form *f,
+    const char *var);
+/* {"form_type", "type", "title", "fields": [{"var", "type", "label",
+ * "values": [...]}]}, absent values left out. */
+struct json_t *xt_form_json(const struct xt_form *f);
+void xt_form_free(struct xt_form *f);
+/* Add a form of type (e.g. "submit") to parent, with a hidden FORM_TYPE
+ * field unless form_type is NULL; returns it. */
+xmpp_stanza_t *xt_form_add(xmpp_stanza_t *parent, const char *type,
+    const char *form_type);
+/* Add a field with one value (none if value is NULL); returns it. */
+xmpp_stanza_t *xt_form_add_field(xmpp_stanza_t *form, const char *var,
+    const char *value);
+
+/* ---- disco.c: XEP-0030 service discovery ---- */
+
+#define XT_NS_DISCO_INFO "http://jabber.org/protocol/disco#info"
+#define XT_NS_DISCO_ITEMS "http://jabber.org/protocol/disco#items"
+
+struct xt_identity {
+	char *category, *type, *name, *lang;
+};
+
+struct xt_disco_info {
+	struct xt_identity *ids;
+	size_t nids;
+	char **features;	/* sorted */
+	size_t nfeatures;
+	struct xt_form **forms;	/* XEP-0128 extended information */
+	size_t nforms;
+};
+
+struct xt_disco_item {
+	char *jid, *node, *name;
+};
+
+struct xt_disco_items {
+	struct xt_disco_item *items;
+	size_t n;
+};
+
+/* A disco#info (items 0) or disco#items request to to (NULL: our
+ * server), of node (may be NULL). */
+xmpp_stanza_t *xt_disco_new(xmpp_ctx_t *ctx, const char *id, const char *to,
+    const char *node, int items);
+/* What a result says; NULL if reply is no disco#info/items result. */
+struct xt_disco_info *xt_disco_info_parse(xmpp_stanza_t *reply);
+struct xt_disco_items *xt_disco_items_parse(xmpp_stanza_t *reply);
+/* 1 if the entity advertises feature. */
+int xt_disco_has(const struct xt_disco_info *d, const char *feature);
+/* The first identity of category and type (NULL: any type), or NULL. */
+const struct xt_identity *xt_disco_identity(const struct xt_disco_info *d,
+    const char *category, const char *type);
+/* The extended information form of this FORM_TYPE, or NULL. */
+const struct xt_form *xt_disco_form(const struct xt_disco_info *d,
+    const char *form_type);
+void xt_disco_info_free(struct xt_disco_info *d);
+void xt_disco_items_free(struct xt_disco_items *d);
 
 /* ---- stanza.c: building stanzas ---- */
 
@@ -468,6 +589,9 @@ void xt_reader_free(struct xt_reader *r);
 
 /* One stanza as one line of XML: newlines in text as &#10;. malloc'd. */
 char *xt_stanza_xml_line(xmpp_stanza_t *st);
+/* One -o text record: the n fields (NULL: empty) escaped as the text
+ * format does, tab-separated, and a newline; -1 if the write failed. */
+int xt_write_record(FILE *f, const char *const *fields, size_t n);
 /* Write one stanza in fmt as one line to f; -1 if the write failed. */
 int xt_write_stanza(FILE *f, enum xt_format fmt, xmpp_stanza_t *st);
 

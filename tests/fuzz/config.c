@@ -53,16 +53,16 @@ preset(unsigned mode)
 	size_t i;
 
 	if (mode == 1)
-		o.account = xstrdup(p.n > 0 ? p.e[p.n / 2].section : "work");
+		o.account = xt_strdup(p.n > 0 ? p.e[p.n / 2].section : "work");
 	if (mode == 2) {
 		for (i = 0; i < p.n && strcmp(p.e[i].name, "jid") != 0; i++)
 			;
-		o.jid = xstrdup(i < p.n ? p.e[i].value : p.n > 0 ?
+		o.jid = xt_strdup(i < p.n ? p.e[i].value : p.n > 0 ?
 		    p.e[0].section : "alice@example.org");
-		o.password_fd = xstrdup("3");
+		o.password_fd = xt_strdup("3");
 	}
 	if (mode == 3)
-		o.account = xstrdup("no such account");
+		o.account = xt_strdup("no such account");
 }
 
 /* xt_config_load() after the file is read; then xt_opts_finish()'s
@@ -94,7 +94,7 @@ load(unsigned mode)
 			apply(&o, &p.e[i], PATH, &chosen);
 	if (o.jid == NULL && section != NULL && strchr(section, '@') &&
 	    xt_opt_origin(&o.jid) == NULL) {
-		o.jid = xstrdup(section);
+		o.jid = xt_strdup(section);
 		xt_opt_set_origin(&o.jid, PATH);
 	}
 

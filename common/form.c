@@ -1,0 +1,179 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* form.c: XEP-0004 data forms, read from a stanza and built into one. */
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "xt.h"
+
+#define NS_DATA "jabber:x:data"
+/* What one form may hold: a server's reply is bounded in size, but a
+ * walk may keep many of them. */
+#define MAX_FIELDS 1000
+#define MAX_VALUES 1000
+
+static char *
+text_of(xmpp_stanza_t *st)
+{
+	char *t = xmpp_stanza_get_text(st), *d;
+
+	if (t == NULL)
+		return xt_strdup("");
+	d = xt_strdup(t);
+	xmpp_free(xmpp_stanza_get_context(st), t);
+	return d;
+}
+
+int
+xt_form_is(xmpp_stanza_t *st)
+{
+	const char *ns;
+
+	return st != NULL && xmpp_stanza_is_tag(st) &&
+	    strcmp(xmpp_stanza_get_name(st), "x") == 0 &&
+	    (ns = xmpp_stanza_get_ns(st)) != NULL && strcmp(ns, NS_DATA) == 0;
+}
+
+struct xt_form *
+xt_form_parse(xmpp_stanza_t *x)
+{
+	struct xt_form *f;
+	struct xt_field *fl;
+	xmpp_stanza_t *c, *v;
+	const char *name;
+
+	if (!xt_form_is(x))
+		return NULL;
+	if ((f = calloc(1, sizeof(*f))) == NULL)
+		xt_die(XT_SOFTWARE, "out of memory");
+	f->type = xt_strdup(xmpp_stanza_get_type(x));
+	for (c = xmpp_stanza_get_children(x); c; c = xmpp_stanza_get_next(c)) {
+		if (!xmpp_stanza_is_tag(c))
+			continue;
+		name = xmpp_stanza_get_name(c);
+		if (strcmp(name, "title") == 0 && f->title == NULL) {
+			f->title = text_of(c);
+			continue;
+		}
+		if (strcmp(name, "instructions") == 0 &&
+		    f->instructions == NULL) {
+			f->instructions = text_of(c);
+			continue;
+		}
+		if (strcmp(name, "field") != 0 || f->nfields >= MAX_FIELDS)
+			continue;
+		f->fields = xt_grow(f->fields, f->nfields, sizeof(*fl));
+		fl = &f->fields[f->nfields++];
+		memset(fl, 0, sizeof(*fl));
+		fl->var = xt_strdup(xmpp_stanza_get_attribute(c, "var"));
+		fl->type = xt_strdup(xmpp_stanza_get_type(c));
+		fl->label = xt_strdup(xmpp_stanza_get_attribute(c, "label"));
+		for (v = xmpp_stanza_get_children(c); v;
+		    v = xmpp_stanza_get_next(v)) {
+			if (!xmpp_stanza_is_tag(v) || strcmp(
+			    xmpp_stanza_get_name(v), "value") != 0 ||
+			    fl->nvalues >= MAX_VALUES)
+				continue;
+			fl->values = xt_grow(fl->values, fl->nvalues,
+			    sizeof(char *));
+			fl->values[fl->nvalues++] = text_of(v);
+		}
+		/* XEP-0004 3.3: FORM_TYPE names what the form is. */
+		if (fl->var != NULL && strcmp(fl->var, "FORM_TYPE") == 0 &&
+		    fl->nvalues > 0 && f->form_type == NULL)
+			f->form_type = fl->values[0];
+	}
+	return f;
+}
+
+const struct xt_field *
+xt_form_field(const struct xt_form *f, const char *var)
+{
+	size_t i;
+
+	for (i = 0; f != NULL && i < f->nfields; i++)
+		if (f->fields[i].var != NULL && strcmp(f->fields[i].var, var)
+		    == 0)
+			return &f->fields[i];
+	return NULL;
+}
+
+void
+xt_form_free(struct xt_form *f)
+{
+	size_t i, j;
+
+	if (f == NULL)
+		return;
+	for (i = 0; i < f->nfields; i++) {
+		for (j = 0; j < f->fields[i].nvalues; j++)
+			free(f->fields[i].values[j]);
+		free(f->fields[i].values);
+		free(f->fields[i].var);
+		free(f->fields[i].type);
+		free(f->fields[i].label);
+	}
+	free(f->fields);
+	free(f->type);
+	free(f->title);
+	free(f->instructions);
+	free(f);
+}
+
+json_t *
+xt_form_json(const struct xt_form *f)
+{
+	json_t *o = json_object(), *fields = json_array(), *fo, *vals;
+	const struct xt_field *fl;
+	size_t i, j;
+
+	if (f->form_type)
+		json_object_set_new(o, "form_type", json_string(f->form_type));
+	if (f->type)
+		json_object_set_new(o, "type", json_string(f->type));
+	if (f->title)
+		json_object_set_new(o, "title", json_string(f->title));
+	for (i = 0; i < f->nfields; i++) {
+		fl = &f->fields[i];
+		fo = json_object();
+		if (fl->var)
+			json_object_set_new(fo, "var", json_string(fl->var));
+		if (fl->type)
+			json_object_set_new(fo, "type", json_string(fl->type));
+		if (fl->label)
+			json_object_set_new(fo, "label",
+			    json_string(fl->label));
+		vals = json_array();
+		for (j = 0; j < fl->nvalues; j++)
+			json_array_append_new(vals, json_string(fl->values[j]));
+		json_object_set_new(fo, "values", vals);
+		json_array_append_new(fields, fo);
+	}
+	json_object_set_new(o, "fields", fields);
+	return o;
+}
+
+xmpp_stanza_t *
+xt_form_add(xmpp_stanza_t *parent, const char *type, const char *form_type)
+{
+	xmpp_stanza_t *x = xt_stanza_add(parent, "x", NS_DATA, NULL), *f;
+
+	xmpp_stanza_set_type(x, type);
+	if (form_type != NULL) {
+		f = xt_form_add_field(x, "FORM_TYPE", form_type);
+		xmpp_stanza_set_type(f, "hidden");
+	}
+	return x;
+}
+
+xmpp_stanza_t *
+xt_form_add_field(xmpp_stanza_t *form, const char *var, const char *value)
+{
+	xmpp_stanza_t *f = xt_stanza_add(form, "field", NULL, NULL);
+
+	xmpp_stanza_set_attribute(f, "var", var);
+	if (value != NULL)
+		xt_stanza_add(f, "value", NULL, value);
+	return f;
+}
