@@ -30,7 +30,7 @@ LIBOBJ = common/diag.o common/options.o common/account.o common/jid.o \
 	common/datetime.o common/file.o common/alloc.o common/form.o \
 	common/disco.o common/iqpool.o
 UNITS = tests/unit/sasl tests/unit/reader tests/unit/output tests/unit/text \
-	tests/unit/account tests/unit/jid tests/unit/datetime
+	tests/unit/account tests/unit/jid tests/unit/datetime tests/unit/disco
 # libFuzzer harnesses, tests/fuzz/TARGET.c; each is also built with the
 # plain compiler as tests/fuzz/replay-TARGET, which runs it on files.
 FUZZ = reader config legacy credentials jid scram output datetime srv

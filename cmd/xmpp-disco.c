@@ -15,6 +15,7 @@
 #define NS_TIME "urn:xmpp:time"
 #define NS_LAST "jabber:iq:last"
 #define NS_ROSTER "jabber:iq:roster"
+#define NS_PRIVATE "jabber:iq:private"
 #define NS_COMMANDS "http://jabber.org/protocol/commands"
 #define NS_SERVERINFO "http://jabber.org/network/serverinfo"
 
@@ -986,6 +987,7 @@ enum check {
 	C_PEP_FEATURE,		/* PEP, and a feature of it */
 	C_PRIVATE_OR_PEP,	/* bookmarks: private storage or PEP */
 	C_ROSTER,		/* a roster get answered */
+	C_PRIVATE,		/* a private storage get answered */
 	C_COMPONENT,		/* an item of the server: identity (+ feature) */
 	C_ROOM_FEATURE,		/* the MUC service or one of its rooms */
 	C_UNSEEN		/* not visible to a client */
@@ -1041,8 +1043,7 @@ static const struct req {
 	{ "im", "XEP-0223", "Persistent Storage of Private Data via PubSub",
 	    LV_A, C_PEP_FEATURE, "http://jabber.org/protocol/pubsub#"
 	    "publish-options", 0, 0 },
-	{ "im", "XEP-0049", "Private XML Storage", LV_A, C_SERVER,
-	    "jabber:iq:private", 0, 0 },
+	{ "im", "XEP-0049", "Private XML Storage", LV_A, C_PRIVATE, 0, 0, 0 },
 	{ "im", "XEP-0198", "Stream Management", LV_A, C_STREAM,
 	    "urn:xmpp:sm:3", 0, 0 },
 	{ "im", "XEP-0313", "History Storage / Retrieval", LV_A, C_ACCOUNT,
@@ -1067,6 +1068,7 @@ static struct {
 	struct xt_disco_info *server, *account;
 	char *account_err, *server_err;
 	int roster;		/* 1 result, 0 error, -1 not asked */
+	int private;
 	size_t ncomp;
 	struct comp {
 		char *jid;
@@ -1156,6 +1158,15 @@ roster_cb(struct xt_session *s, xmpp_stanza_t *reply, void *arg)
 	(void)s;
 	(void)arg;
 	C.roster = is_result(reply);
+}
+
+/* XEP-0049 has no disco feature (ejabberd advertises none): ask. */
+static void
+private_cb(struct xt_session *s, xmpp_stanza_t *reply, void *arg)
+{
+	(void)s;
+	(void)arg;
+	C.private = is_result(reply);
 }
 
 /* After the components answered: ask each MUC service for a room. */
@@ -1248,6 +1259,9 @@ judge(const struct req *r, char *where, size_t len)
 	case C_ROSTER:
 		snprintf(where, len, "roster of %s", bare);
 		return C.roster == 1;
+	case C_PRIVATE:
+		snprintf(where, len, "private storage of %s", bare);
+		return C.private == 1;
 	case C_COMPONENT:
 		if ((c = find_component(r->arg, r->arg2, r->arg3)) != NULL) {
 			snprintf(where, len, "%s", c->jid);
@@ -1344,6 +1358,10 @@ compliance(void)
 	    0), account_info_cb, NULL);
 	iq = query_iq("get", NULL, NS_ROSTER, NULL);
 	xt_iq_pool_add(pool, iq, roster_cb, NULL);
+	iq = query_iq("get", NULL, NS_PRIVATE, NULL);
+	xt_stanza_add(xmpp_stanza_get_children(iq), "probe",
+	    "urn:xmpp-tools:compliance", NULL);
+	xt_iq_pool_add(pool, iq, private_cb, NULL);
 	status = xt_iq_pool_run(pool);
 	if (status == 0 && ask_rooms())
 		status = xt_iq_pool_run(pool);
@@ -1474,6 +1492,19 @@ check_options(const char **args)
 		parse_suites();
 }
 
+/* The session's failure wins over a negative answer. */
+static int
+worse(int a, int b)
+{
+	return a > b ? a : b;
+}
+
+static int
+online(int status)
+{
+	return status == 0 || status == XT_NEGATIVE;
+}
+
 static int
 run(void)
 {
@@ -1488,16 +1519,17 @@ run(void)
 		return compliance();
 	if (opt.software || opt.time || opt.uptime || opt.contact ||
 	    opt.commands) {
+		/* A negative answer to one does not stop the others. */
 		if (opt.software)
-			status = software();
-		if (status == 0 && opt.time)
-			status = clock_time();
-		if (status == 0 && opt.uptime)
-			status = uptime();
-		if (status == 0 && opt.contact)
-			status = contact();
-		if (status == 0 && opt.commands)
-			status = commands();
+			status = worse(status, software());
+		if (opt.time && online(status))
+			status = worse(status, clock_time());
+		if (opt.uptime && online(status))
+			status = worse(status, uptime());
+		if (opt.contact && online(status))
+			status = worse(status, contact());
+		if (opt.commands && online(status))
+			status = worse(status, commands());
 		return status;
 	}
 	return walk();
