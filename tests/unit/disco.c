@@ -115,6 +115,7 @@ test_info(void)
 static void
 test_not_info(void)
 {
+	struct xt_disco_items *items;
 	xmpp_stanza_t *st;
 
 	st = parse("<iq type='error' id='1'><query xmlns='" INFO_NS "'/>"
@@ -125,12 +126,13 @@ test_not_info(void)
 	st = parse("<iq type='result' id='1'><query xmlns='" ITEMS_NS
 	    "'/></iq>");
 	ok(xt_disco_info_parse(st) == NULL, "an items reply is no info");
-	ok(xt_disco_items_parse(st) != NULL, "... but items");
-	xt_disco_items_free(xt_disco_items_parse(st));
+	items = xt_disco_items_parse(st);
+	ok(items != NULL && items->n == 0, "... but items, none");
+	xt_disco_items_free(items);
 	xmpp_stanza_release(st);
 	st = parse("<iq type='result' id='1'/>");
-	ok(xt_disco_info_parse(st) == NULL && xt_disco_items_parse(st) ==
-	    NULL, "an empty result is neither");
+	ok(xt_disco_info_parse(st) == NULL && (items =
+	    xt_disco_items_parse(st)) == NULL, "an empty result is neither");
 	xmpp_stanza_release(st);
 }
 
