@@ -33,7 +33,7 @@ UNITS = tests/unit/sasl tests/unit/reader tests/unit/output tests/unit/text \
 	tests/unit/account tests/unit/jid tests/unit/datetime tests/unit/disco
 # libFuzzer harnesses, tests/fuzz/TARGET.c; each is also built with the
 # plain compiler as tests/fuzz/replay-TARGET, which runs it on files.
-FUZZ = reader config legacy credentials jid scram output datetime srv
+FUZZ = reader config legacy credentials jid scram output datetime srv disco
 REPLAY = $(FUZZ:%=tests/fuzz/replay-%)
 MAN1 = $(TOOLS:%=man/%.1)
 MAN = $(MAN1) man/xmpp-tools.7 man/xmpp-tools.conf.5
