@@ -624,7 +624,7 @@ walk(void)
 	seen_before(root->jid, root->node);
 	if (!opt.items)
 		ask_info(root);
-	if (!opt.info)
+	if (!opt.info && (!opt.tree || cfg.depth > 0))
 		ask_items(root);
 	status = xt_iq_pool_run(pool);
 	xt_info(1, "%ld requests, at most %d in flight, %ld unanswered, "
@@ -663,7 +663,12 @@ walk(void)
 		/* What was found is printed even when the run was cut
 		 * short: it says where the walk got to. */
 		print_walk();
-		if (status == 0 && unasked > 0) {
+		if (status == 0 && (root->info_err || root->items_err)) {
+			xt_error("'%s' answered disco#%s with an error: %s",
+			    root->jid, root->info_err ? "info" : "items",
+			    root->info_err ? root->info_err : root->items_err);
+			status = XT_NEGATIVE;
+		} else if (status == 0 && unasked > 0) {
 			xt_error("stopped at --max-requests %ld: %ld "
 			    "requests not sent", cfg.max_requests, unasked);
 			status = XT_NEGATIVE;
@@ -1461,6 +1466,9 @@ check_options(const char **args)
 		    "neither for both");
 	if (opt.depth && !opt.tree)
 		xt_die(XT_USAGE, "--depth needs --tree");
+	if (opt.tree && (opt.info || opt.items))
+		xt_die(XT_USAGE, "--tree asks both info and items: --info and "
+		    "--items are for one entity");
 	if ((opt.suite || opt.advanced) && !opt.compliance)
 		xt_die(XT_USAGE, "--suite and --advanced need --compliance");
 	modes = (opt.tree || opt.info || opt.items) + !!opt.has_feature +
@@ -1561,10 +1569,9 @@ main(int argc, const char **argv)
 	S = xt_session_new();
 	status = xt_session_connect(S);
 	xt_account_forget(&xt_opt);
-	if (status == 0) {
-		xt_session_set_deadline(S, xt_opt.timeout_s);
+	/* The deadline set at connect bounds the whole run (-w). */
+	if (status == 0)
 		status = run();
-	}
 	if (status != 0 && xt_session_error(S) != NULL)
 		xt_error("%s", xt_session_error(S));
 	if (opt.compliance)
