@@ -628,8 +628,8 @@ walk(void)
 		ask_items(root);
 	status = xt_iq_pool_run(pool);
 	xt_info(1, "%ld requests, at most %d in flight, %ld unanswered, "
-	    "%.3f s", xt_iq_pool_sent(pool), xt_iq_pool_peak(pool),
-	    xt_iq_pool_timeouts(pool), xt_now() - t0);
+	    "%.1f ms", xt_iq_pool_sent(pool), xt_iq_pool_peak(pool),
+	    xt_iq_pool_timeouts(pool), (xt_now() - t0) * 1e3);
 	if (!opt.tree) {
 		/* One entity: its info and items as records. */
 		if (status == 0 && xt_opt.format == XT_FMT_TEXT) {
