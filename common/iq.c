@@ -19,6 +19,17 @@ struct pending {
 
 static struct pending *pendings;
 
+/* Namespaces a tool answers itself (xt_iq_on). */
+struct on_ns {
+	struct on_ns *next;
+	struct xt_session *s;
+	char *ns;
+	xt_iq_handler fn;
+	void *arg;
+};
+
+static struct on_ns *handlers;
+
 static void
 pending_free(struct pending *p)
 {
@@ -118,6 +129,29 @@ xt_iq_cancel(struct xt_session *s, const char *id)
 			pending_free(p);
 			return;
 		}
+}
+
+static void
+handlers_forget(struct xt_session *s)
+{
+	struct on_ns **hp = &handlers, *h;
+
+	while ((h = *hp) != NULL) {
+		if (h->s == s) {
+			*hp = h->next;
+			free(h->ns);
+			free(h);
+		} else {
+			hp = &h->next;
+		}
+	}
+}
+
+void
+xt_iq_release(struct xt_session *s)
+{
+	xt_iq_forget(s);
+	handlers_forget(s);
 }
 
 void
@@ -223,6 +257,50 @@ xt_error_text(xmpp_stanza_t *st)
 
 static const char *const *served_features;
 
+
+void
+xt_iq_on(struct xt_session *s, const char *ns, xt_iq_handler fn, void *arg)
+{
+	struct on_ns *h = calloc(1, sizeof(*h));
+
+	if (h == NULL)
+		xt_die(XT_SOFTWARE, "out of memory");
+	h->s = s;
+	h->ns = xt_strdup(ns);
+	h->fn = fn;
+	h->arg = arg;
+	h->next = handlers;
+	handlers = h;
+}
+
+void
+xt_iq_reply_error(struct xt_session *s, xmpp_stanza_t *iq, const char *type,
+    const char *condition)
+{
+	xmpp_stanza_t *reply = xmpp_iq_new(xmpp_stanza_get_context(iq), "error",
+	    xmpp_stanza_get_id(iq)), *err;
+
+	if (xmpp_stanza_get_from(iq) != NULL)
+		xmpp_stanza_set_to(reply, xmpp_stanza_get_from(iq));
+	err = xt_stanza_add(reply, "error", NULL, NULL);
+	xmpp_stanza_set_type(err, type);
+	xt_stanza_add(err, condition, NS_STANZAS, NULL);
+	xt_session_send(s, reply);
+	xmpp_stanza_release(reply);
+}
+
+void
+xt_iq_reply_result(struct xt_session *s, xmpp_stanza_t *iq)
+{
+	xmpp_stanza_t *reply = xmpp_iq_new(xmpp_stanza_get_context(iq),
+	    "result", xmpp_stanza_get_id(iq));
+
+	if (xmpp_stanza_get_from(iq) != NULL)
+		xmpp_stanza_set_to(reply, xmpp_stanza_get_from(iq));
+	xt_session_send(s, reply);
+	xmpp_stanza_release(reply);
+}
+
 /* XEP-0030 3.1: who we are and what we answer. */
 static void
 disco_info(xmpp_stanza_t *reply, xmpp_stanza_t *query)
@@ -255,7 +333,8 @@ serve_cb(xmpp_conn_t *conn, xmpp_stanza_t *st, void *arg)
 {
 	struct xt_session *s = arg;
 	const char *type = xmpp_stanza_get_type(st), *ns;
-	xmpp_stanza_t *q, *reply, *err;
+	xmpp_stanza_t *q, *reply;
+	struct on_ns *h;
 
 	(void)conn;
 	/* Installed before login: answer only once a resource is bound. */
@@ -266,6 +345,11 @@ serve_cb(xmpp_conn_t *conn, xmpp_stanza_t *st, void *arg)
 	    q = xmpp_stanza_get_next(q))
 		;
 	ns = q ? xmpp_stanza_get_ns(q) : NULL;
+	for (h = handlers; ns != NULL && h != NULL; h = h->next)
+		if (h->s == s && strcmp(h->ns, ns) == 0) {
+			h->fn(s, st, q, h->arg);
+			return 1;
+		}
 	/* Not xmpp_stanza_reply(): it copies the request's children. */
 	reply = xmpp_iq_new(xmpp_stanza_get_context(st), "result",
 	    xmpp_stanza_get_id(st));
@@ -283,10 +367,9 @@ serve_cb(xmpp_conn_t *conn, xmpp_stanza_t *st, void *arg)
 		xt_stanza_add(q, "version", NULL, XT_VERSION);
 	} else {
 		/* RFC 6120 8.4: never leave an iq get/set unanswered. */
-		xmpp_stanza_set_type(reply, "error");
-		err = xt_stanza_add(reply, "error", NULL, NULL);
-		xmpp_stanza_set_type(err, "cancel");
-		xt_stanza_add(err, "service-unavailable", NS_STANZAS, NULL);
+		xmpp_stanza_release(reply);
+		xt_iq_reply_error(s, st, "cancel", "service-unavailable");
+		return 1;
 	}
 	xt_session_send(s, reply);
 	xmpp_stanza_release(reply);

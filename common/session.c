@@ -1336,7 +1336,7 @@ xt_session_free(struct xt_session *s)
 	if (s == NULL)
 		return;
 	setitimer(ITIMER_REAL, &off, NULL);
-	xt_iq_forget(s);
+	xt_iq_release(s);
 	if (s->state != ST_CLOSED && s->state != ST_IDLE)
 		s->state = ST_CLOSING;
 	if (s->status != 0)

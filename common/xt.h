@@ -363,8 +363,21 @@ int xt_barrier(struct xt_session *s);
  * service-unavailable to anything else (RFC 6120 8.4). This sets the
  * extra disco#info features (call it before connecting). */
 void xt_iq_serve(struct xt_session *s, const char *const *features);
-/* Drop the pending requests of a session (before freeing it). */
+/* A tool's own answer to iq get/set of namespace ns (the first child's):
+ * fn must reply (xt_iq_reply_result, xt_iq_reply_error or its own). */
+typedef void (*xt_iq_handler)(struct xt_session *s, xmpp_stanza_t *iq,
+    xmpp_stanza_t *query, void *arg);
+void xt_iq_on(struct xt_session *s, const char *ns, xt_iq_handler fn,
+    void *arg);
+/* An empty result, or an error of type (cancel, modify...) and
+ * condition, to the request iq. */
+void xt_iq_reply_result(struct xt_session *s, xmpp_stanza_t *iq);
+void xt_iq_reply_error(struct xt_session *s, xmpp_stanza_t *iq,
+    const char *type, const char *condition);
+/* Drop the pending requests of a session (before a reconnect). */
 void xt_iq_forget(struct xt_session *s);
+/* ... and its handlers too (before freeing it). */
+void xt_iq_release(struct xt_session *s);
 /* Stop waiting for the reply to the request with this id (no callback). */
 void xt_iq_cancel(struct xt_session *s, const char *id);
 /* Condition name of an error stanza ("item-not-found"); NULL if none. */
