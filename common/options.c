@@ -23,7 +23,7 @@
 #define TIMEOUT_MIN	0.001
 #define TIMEOUT_MAX	86400.0
 
-int xt_format_dot;
+int xt_format_dot, xt_format_csv;
 struct xt_opts xt_opt;
 
 static void count_verbose(poptContext, enum poptCallbackReason,
@@ -431,10 +431,13 @@ check_output(struct xt_opts *o, enum xt_format def)
 		o->format = XT_FMT_TEXT;
 	else if (strcmp(o->output, "dot") == 0 && xt_format_dot)
 		o->format = XT_FMT_DOT;
+	else if (strcmp(o->output, "csv") == 0 && xt_format_csv)
+		o->format = XT_FMT_CSV;
 	else
 		bad_value(&o->output, "output", "'%s': expected xml, json%s "
-		    "text%s", o->output, xt_format_dot ? "," : " or",
-		    xt_format_dot ? " or dot" : "");
+		    "text%s", o->output, xt_format_dot || xt_format_csv ? "," :
+		    " or", xt_format_dot ? " or dot" : xt_format_csv ?
+		    " or csv" : "");
 }
 
 /* --server HOST, HOST:PORT, [IPV6] or [IPV6]:PORT. */

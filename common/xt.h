@@ -75,9 +75,11 @@ void *xt_grow(void *p, size_t n, size_t size);
 /* ---- options.c: the connection options every tool shares ---- */
 
 enum xt_tls { XT_TLS_STARTTLS, XT_TLS_DIRECT, XT_TLS_NONE };
-enum xt_format { XT_FMT_XML, XT_FMT_JSON, XT_FMT_TEXT, XT_FMT_DOT };
-/* Set by a tool that can write Graphviz (-o dot) before xt_opts_finish. */
-extern int xt_format_dot;
+enum xt_format { XT_FMT_XML, XT_FMT_JSON, XT_FMT_TEXT, XT_FMT_DOT,
+	XT_FMT_CSV };
+/* Set by a tool that can write Graphviz (-o dot) or CSV (-o csv), before
+ * xt_opts_finish. */
+extern int xt_format_dot, xt_format_csv;
 
 /* Every field may come from argv, the environment or the config file.
  * Strings are NULL when unset; xt_opt_origin() tells where a value came
@@ -489,6 +491,54 @@ const struct xt_form *xt_disco_form(const struct xt_disco_info *d,
     const char *form_type);
 void xt_disco_info_free(struct xt_disco_info *d);
 void xt_disco_items_free(struct xt_disco_items *d);
+
+/* ---- roster.c: the contact list (RFC 6121 2) ---- */
+
+struct xt_roster_item {
+	char *jid, *name;	/* name NULL when absent */
+	char *subscription;	/* none, to, from, both, remove; NULL: none */
+	char *ask;		/* "subscribe" or NULL */
+	int approved;		/* pre-approved (RFC 6121 3.4) */
+	char **groups;		/* sorted, each once */
+	size_t ngroups;
+};
+
+struct xt_roster {
+	struct xt_roster_item *items;	/* sorted by jid */
+	size_t n;
+	char *ver;
+};
+
+/* Read an <item/>; -1 (nothing to clear) if it is none or has no jid. */
+int xt_roster_item_parse(xmpp_stanza_t *st, struct xt_roster_item *it);
+void xt_roster_item_add_group(struct xt_roster_item *it, const char *group);
+/* Sort the groups and drop repeated ones. */
+void xt_roster_item_sort(struct xt_roster_item *it);
+void xt_roster_item_clear(struct xt_roster_item *it);
+/* The subscription, "none" when absent. */
+const char *xt_roster_subscription(const struct xt_roster_item *it);
+/* 1 if name and groups are the same (subscription is not compared). */
+int xt_roster_same(const struct xt_roster_item *a,
+    const struct xt_roster_item *b);
+/* The items of a <query xmlns="jabber:iq:roster"/> (NULL: none). */
+struct xt_roster *xt_roster_parse(xmpp_stanza_t *query);
+/* Sort by JID; of an item listed twice the last one stays. */
+void xt_roster_sort(struct xt_roster *r);
+struct xt_roster_item *xt_roster_find(const struct xt_roster *r,
+    const char *jid);
+void xt_roster_free(struct xt_roster *r);
+/* An iq set of the item (its name and groups), or of its removal. */
+xmpp_stanza_t *xt_roster_set_new(xmpp_ctx_t *ctx, const char *id,
+    const struct xt_roster_item *it, int remove);
+/* Fetch the roster (with ver="" where versioning is offered): 0, a
+ * negative answer (1, said) or the session's code. */
+int xt_roster_get(struct xt_session *s, struct xt_roster **out);
+/* Roster pushes: answered, cb called for each item (ver may be NULL);
+ * a push from anyone but our server is refused and ignored. */
+typedef void (*xt_roster_push_cb)(const struct xt_roster_item *it,
+    const char *ver, void *arg);
+void xt_roster_on_push(struct xt_session *s, xt_roster_push_cb cb,
+    void *arg);
 
 /* ---- stanza.c: building stanzas ---- */
 
