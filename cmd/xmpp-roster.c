@@ -411,7 +411,8 @@ send_presence(const char *type, const char *to)
 
 /* Send the changes, at most --parallel in flight; then wait for the push
  * of each one the server accepted, and prove any presence sent was
- * processed. 0, 1 when some failed (each said), or the session's code. */
+ * processed. subscribe: 1 ask the new contacts for a subscription, 2 all
+ * of them. 0, 1 when some failed (each said), or the session's code. */
 static int
 apply(struct change *c, size_t n, int subscribe)
 {
@@ -438,7 +439,7 @@ apply(struct change *c, size_t n, int subscribe)
 	}
 	if (status == 0 && subscribe) {
 		for (i = 0; i < n; i++)
-			if (!c[i].remove && c[i].sign == '+')
+			if (!c[i].remove && (c[i].sign == '+' || subscribe > 1))
 				send_presence("subscribe", c[i].it->jid);
 		status = xt_barrier(S);
 	}
@@ -457,7 +458,7 @@ add(const char **jids)
 	struct xt_roster *r;
 	struct xt_roster_item *want, *cur;
 	struct change *c;
-	size_t n, i, j;
+	size_t n, i, j, k = 0;
 	int status;
 
 	for (n = 0; jids[n] != NULL; n++)
@@ -483,10 +484,21 @@ add(const char **jids)
 				xt_roster_item_add_group(&want[i],
 				    cur->groups[j]);
 		xt_roster_item_sort(&want[i]);
-		c[i].it = &want[i];
-		c[i].sign = cur ? '~' : '+';
+		/* Nothing to change: no set, so no push to wait for. */
+		if (cur != NULL && xt_roster_same(cur, &want[i])) {
+			xt_info(1, "'%s' is in the roster as asked",
+			    want[i].jid);
+			if (opt.subscribe)
+				send_presence("subscribe", want[i].jid);
+			continue;
+		}
+		c[k].it = &want[i];
+		c[k].sign = cur ? '~' : '+';
+		k++;
 	}
-	status = apply(c, n, opt.subscribe);
+	status = apply(c, k, opt.subscribe ? 2 : 0);
+	if (status == 0 && k < n && opt.subscribe)
+		status = xt_barrier(S);
 	for (i = 0; i < n; i++)
 		xt_roster_item_clear(&want[i]);
 	free(want);
@@ -1072,8 +1084,6 @@ import(void)
 	    n == 1 ? "change" : "changes", w->r.n, r->n);
 	if (!opt.dry_run && n > 0)
 		status = apply(c, n, opt.subscribe);
-	else if (!opt.dry_run && opt.subscribe)
-		status = 0;
 	free(c);
 	xt_roster_free(r);
 	for (i = 0; i < w->r.n; i++)
