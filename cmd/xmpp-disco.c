@@ -145,17 +145,49 @@ condition(xmpp_stanza_t *reply)
 
 /* ---- one request at a time (the single-target modes) ---- */
 
-static int
-request(xmpp_stanza_t *iq, xmpp_stanza_t **reply)
+struct one {
+	xmpp_stanza_t *reply;
+	int answered;
+};
+
+static void
+one_cb(struct xt_session *s, xmpp_stanza_t *reply, void *arg)
 {
+	struct one *o = arg;
+
+	(void)s;
+	o->answered = reply != NULL;
+	o->reply = reply ? xmpp_stanza_clone(reply) : NULL;
+}
+
+/* Send iq (consumed) and wait --wait for its reply: 0 with the reply in
+ * *reply (caller releases), 75 when none came (said), or the session's
+ * code. what names the request in messages. */
+static int
+request(xmpp_stanza_t *iq, const char *what, xmpp_stanza_t **reply)
+{
+	struct xt_iq_pool *p = xt_iq_pool_new(S, 1, 0, cfg.wait);
+	struct one o = { NULL, 0 };
 	int status;
 
 	*reply = NULL;
-	status = xt_iq_request(S, iq, reply);
-	xmpp_stanza_release(iq);
-	if (status == 0 && xt_opt.format == XT_FMT_XML && *reply != NULL)
+	xt_iq_pool_add(p, iq, one_cb, &o);
+	status = xt_iq_pool_run(p);
+	xt_iq_pool_free(p);
+	if (status != 0) {
+		if (o.reply)
+			xmpp_stanza_release(o.reply);
+		return status;
+	}
+	if (!o.answered) {
+		xt_error("'%s' did not answer %s within %g s", who(cfg.target),
+		    what, cfg.wait);
+		return XT_TEMPFAIL;
+	}
+	*reply = o.reply;
+	if (xt_opt.format == XT_FMT_XML)
 		xt_write_stanza(stdout, XT_FMT_XML, *reply);
-	return status;
+	return 0;
 }
 
 static xmpp_stanza_t *
@@ -405,6 +437,30 @@ node_free(struct node *n)
 
 static void ask_items(struct node *n);
 
+/* In a walk a failure is a node of the tree, said at -v. */
+static void
+say_failure(const char *jid, const char *what, xmpp_stanza_t *reply)
+{
+	if (reply == NULL)
+		xt_info(1, "'%s' did not answer %s within %g s", jid, what,
+		    cfg.wait);
+	else
+		xt_info(1, "'%s' answered %s with an error: %s", jid, what,
+		    describe_error(reply));
+}
+
+/* The message of a failed request of the target itself. */
+static void
+target_failed(const char *jid, const char *what, const char *cond)
+{
+	if (strcmp(cond, "timeout") == 0)
+		xt_error("'%s' did not answer %s within %g s", jid, what,
+		    cfg.wait);
+	else
+		xt_error("'%s' answered %s with an error: %s", jid, what,
+		    cond);
+}
+
 /* A MUC room lists its occupants as items (XEP-0045 6.5): asking them
  * would reach people's clients, so a walk stops at rooms. */
 static int
@@ -431,8 +487,7 @@ info_cb(struct xt_session *s, xmpp_stanza_t *reply, void *arg)
 	if ((n->info = xt_disco_info_parse(reply)) == NULL) {
 		n->info_err = xt_strdup(condition(reply));
 		failures++;
-		xt_info(1, "'%s' answered disco#info with an error: %s", n->jid,
-		    describe_error(reply));
+		say_failure(n->jid, "disco#info", reply);
 		return;
 	}
 	if (n != root && n->depth < cfg.depth && !is_room(n))
@@ -460,8 +515,7 @@ items_cb(struct xt_session *s, xmpp_stanza_t *reply, void *arg)
 	if ((n->items = xt_disco_items_parse(reply)) == NULL) {
 		n->items_err = xt_strdup(condition(reply));
 		failures++;
-		xt_info(1, "'%s' answered disco#items with an error: %s",
-		    n->jid, describe_error(reply));
+		say_failure(n->jid, "disco#items", reply);
 		return;
 	}
 	if (n->items->n == 0)
@@ -496,7 +550,7 @@ static const char *
 node_error(const struct node *n)
 {
 	if (n->repeat)
-		return "";
+		return "repeat";
 	if (n->info_err)
 		return n->info_err;
 	if (n->items_err)
@@ -523,8 +577,11 @@ node_name(const struct node *n)
 {
 	if (n->name != NULL)
 		return n->name;
-	if (n->info != NULL && n->info->nids > 0 && n->info->ids[0].name)
-		return n->info->ids[0].name;
+	size_t i;
+
+	for (i = 0; n->info != NULL && i < n->info->nids; i++)
+		if (n->info->ids[i].name != NULL)
+			return n->info->ids[i].name;
 	return "";
 }
 
@@ -554,10 +611,10 @@ tree_json(const struct node *n)
 	set_str(o, "name", n->name);
 	if (n->info != NULL)
 		json_add_info(o, n->info);
-	if (*node_error(n) != '\0')
-		set_str(o, "error", node_error(n));
 	if (n->repeat)
 		json_object_set_new(o, "repeat", json_true());
+	else if (*node_error(n) != '\0')
+		set_str(o, "error", node_error(n));
 	if (n->items != NULL) {
 		a = json_array();
 		for (i = 0; i < n->nkids; i++)
@@ -580,10 +637,10 @@ tree_dot_nodes(const struct node *n)
 	    "", node_error(n));
 	printf("  n%lu [label=", n->id);
 	dot_string(label);
-	if (*node_error(n) != '\0')
-		printf(", color=red, fontcolor=red");
-	else if (n->repeat)
+	if (n->repeat)
 		printf(", style=dashed");
+	else if (*node_error(n) != '\0')
+		printf(", color=red, fontcolor=red");
 	printf("];\n");
 	for (i = 0; i < n->nkids; i++) {
 		tree_dot_nodes(n->kids[i]);
@@ -609,6 +666,22 @@ print_walk(void)
 		emit_json(tree_json(root));
 	else if (xt_opt.format == XT_FMT_DOT)
 		tree_dot(root);
+}
+
+/* 1 if what the target was asked got no answer at all: a timeout. */
+static int
+all_silent(const struct node *n)
+{
+	return (n->info_err == NULL || strcmp(n->info_err, "timeout") == 0) &&
+	    (n->items_err == NULL || strcmp(n->items_err, "timeout") == 0);
+}
+
+static int
+said_unasked(void)
+{
+	xt_error("stopped at --max-requests %ld: %ld %s not sent",
+	    cfg.max_requests, unasked, unasked == 1 ? "request" : "requests");
+	return XT_NEGATIVE;
 }
 
 /* The target's info and items (depth 0 without --tree), or the tree. */
@@ -653,25 +726,29 @@ walk(void)
 		} else if (status == 0 && xt_opt.format == XT_FMT_DOT) {
 			tree_dot(root);
 		}
-		if (status == 0 && (root->info_err || root->items_err)) {
-			xt_error("'%s' answered disco#%s with an error: %s",
-			    root->jid, root->info_err ? "info" : "items",
-			    root->info_err ? root->info_err : root->items_err);
-			status = XT_NEGATIVE;
-		}
+		if (status == 0 && root->info_err)
+			target_failed(root->jid, "disco#info", root->info_err);
+		if (status == 0 && root->items_err)
+			target_failed(root->jid, "disco#items",
+			    root->items_err);
+		if (status == 0 && (root->info_err || root->items_err))
+			status = all_silent(root) ? XT_TEMPFAIL : XT_NEGATIVE;
+		else if (status == 0 && unasked > 0)
+			status = said_unasked();
 	} else {
 		/* What was found is printed even when the run was cut
 		 * short: it says where the walk got to. */
 		print_walk();
 		if (status == 0 && (root->info_err || root->items_err)) {
-			xt_error("'%s' answered disco#%s with an error: %s",
-			    root->jid, root->info_err ? "info" : "items",
-			    root->info_err ? root->info_err : root->items_err);
-			status = XT_NEGATIVE;
+			if (root->info_err)
+				target_failed(root->jid, "disco#info",
+				    root->info_err);
+			if (root->items_err)
+				target_failed(root->jid, "disco#items",
+				    root->items_err);
+			status = all_silent(root) ? XT_TEMPFAIL : XT_NEGATIVE;
 		} else if (status == 0 && unasked > 0) {
-			xt_error("stopped at --max-requests %ld: %ld "
-			    "requests not sent", cfg.max_requests, unasked);
-			status = XT_NEGATIVE;
+			status = said_unasked();
 		} else if (status == 0 && failures > 0) {
 			xt_error("%d %s answered with an error or not at all "
 			    "(marked in the tree)", failures, failures == 1 ?
@@ -694,7 +771,7 @@ has_features(void)
 	int status, i, missing = 0;
 
 	status = request(xt_disco_new(xt_session_ctx(S), xt_session_id(S),
-	    cfg.target, cfg.node, 0), &reply);
+	    cfg.target, cfg.node, 0), "disco#info", &reply);
 	if (status != 0)
 		return status;
 	if ((d = xt_disco_info_parse(reply)) == NULL) {
@@ -736,7 +813,7 @@ software(void)
 	char *name, *version, *os;
 	json_t *o;
 	int status = request(query_iq("get", cfg.target, NS_VERSION, NULL),
-	    &reply);
+	    "the software version request", &reply);
 
 	if (status != 0)
 		return status;
@@ -810,7 +887,7 @@ clock_time(void)
 		xmpp_stanza_set_to(iq, cfg.target);
 	xt_stanza_add(iq, "time", NS_TIME, NULL);
 	t0 = wall_now();
-	status = request(iq, &reply);
+	status = request(iq, "the time request", &reply);
 	t1 = wall_now();
 	if (status != 0)
 		return status;
@@ -865,7 +942,7 @@ uptime(void)
 	double v;
 	json_t *o;
 	int status = request(query_iq("get", cfg.target, NS_LAST, NULL),
-	    &reply);
+	    "the uptime request", &reply);
 
 	if (status != 0)
 		return status;
@@ -904,7 +981,7 @@ contact(void)
 	size_t i, j, len;
 	char kind[64];
 	int none, status = request(xt_disco_new(xt_session_ctx(S),
-	    xt_session_id(S), cfg.target, NULL, 0), &reply);
+	    xt_session_id(S), cfg.target, NULL, 0), "disco#info", &reply);
 
 	if (status != 0)
 		return status;
@@ -956,7 +1033,7 @@ commands(void)
 	struct xt_disco_items *d;
 	json_t *o;
 	int status = request(xt_disco_new(xt_session_ctx(S), xt_session_id(S),
-	    cfg.target, NS_COMMANDS, 1), &reply);
+	    cfg.target, NS_COMMANDS, 1), "the list of commands", &reply);
 
 	if (status != 0)
 		return status;
@@ -1162,7 +1239,7 @@ roster_cb(struct xt_session *s, xmpp_stanza_t *reply, void *arg)
 {
 	(void)s;
 	(void)arg;
-	C.roster = is_result(reply);
+	C.roster = reply == NULL ? -1 : is_result(reply);
 }
 
 /* XEP-0049 has no disco feature (ejabberd advertises none): ask. */
@@ -1171,7 +1248,7 @@ private_cb(struct xt_session *s, xmpp_stanza_t *reply, void *arg)
 {
 	(void)s;
 	(void)arg;
-	C.private = is_result(reply);
+	C.private = reply == NULL ? -1 : is_result(reply);
 }
 
 /* After the components answered: ask each MUC service for a room. */
@@ -1214,14 +1291,24 @@ judge(const struct req *r, char *where, size_t len)
 	size_t i;
 
 	snprintf(bare, sizeof(bare), "%.*s", (int)strcspn(me, "/"), me);
+	/* What our account did not tell cannot be judged. */
+	if (C.account == NULL && (r->check == C_ACCOUNT || r->check == C_PEP ||
+	    r->check == C_PEP_FEATURE || r->check == C_PRIVATE_OR_PEP ||
+	    r->check == C_SERVER_OR_ACCOUNT)) {
+		snprintf(where, len, "%s: disco#info %s", bare, C.account_err);
+		return -1;
+	}
 	switch (r->check) {
 	case C_LOGIN:
 		snprintf(where, len, "login as %s", bare);
 		return 1;
 	case C_TLS:
-		snprintf(where, len, "%s", xt_opt.tls_mode == XT_TLS_NONE ?
-		    "stream (--tls none)" : "stream");
-		return xt_opt.tls_mode != XT_TLS_NONE;
+		if (xt_opt.tls_mode == XT_TLS_NONE) {
+			snprintf(where, len, "connected with --tls none");
+			return -1;
+		}
+		snprintf(where, len, "stream");
+		return 1;
 	case C_DIRECT_TLS:
 		if (xt_session_direct_tls(S)) {
 			snprintf(where, len, "connected to %s",
@@ -1262,11 +1349,13 @@ judge(const struct req *r, char *where, size_t len)
 		snprintf(where, len, "%s", dom);
 		return xt_disco_has(C.server, "jabber:iq:private");
 	case C_ROSTER:
-		snprintf(where, len, "roster of %s", bare);
-		return C.roster == 1;
+		snprintf(where, len, "roster of %s%s", bare, C.roster < 0 ?
+		    ": no answer" : "");
+		return C.roster;
 	case C_PRIVATE:
-		snprintf(where, len, "private storage of %s", bare);
-		return C.private == 1;
+		snprintf(where, len, "private storage of %s%s", bare,
+		    C.private < 0 ? ": no answer" : "");
+		return C.private;
 	case C_COMPONENT:
 		if ((c = find_component(r->arg, r->arg2, r->arg3)) != NULL) {
 			snprintf(where, len, "%s", c->jid);
@@ -1291,11 +1380,15 @@ judge(const struct req *r, char *where, size_t len)
 		if ((c = find_component("conference", "text", NULL)) == NULL)
 			snprintf(where, len, "no group chat service in the "
 			    "items of %s", dom);
-		else if (c->room == NULL)
-			snprintf(where, len, "%s (it lists no room to ask)",
-			    c->jid);
-		else
+		else if (c->room == NULL || c->room_info == NULL) {
+			/* Rooms say it, and there is none to ask. */
+			snprintf(where, len, "%s (%s)", c->jid, c->room == NULL ?
+			    "it lists no room to ask" : "its room did not "
+			    "answer");
+			return -1;
+		} else {
 			snprintf(where, len, "%s and %s", c->jid, c->room);
+		}
 		return 0;
 	case C_UNSEEN:
 		snprintf(where, len, "%s", r->arg);
@@ -1352,9 +1445,9 @@ compliance(void)
 	json_t *o;
 
 	snprintf(bare, sizeof(bare), "%.*s", (int)strcspn(me, "/"), me);
-	C.roster = -1;
-	pool = xt_iq_pool_new(S, (int)cfg.parallel, cfg.max_requests,
-	    cfg.wait);
+	C.roster = C.private = -1;
+	/* A fixed set of requests: --max-requests is for walks. */
+	pool = xt_iq_pool_new(S, (int)cfg.parallel, 0, cfg.wait);
 	xt_iq_pool_add(pool, xt_disco_new(xt_session_ctx(S), NULL,
 	    xt_session_domain(S), NULL, 0), server_info_cb, NULL);
 	xt_iq_pool_add(pool, xt_disco_new(xt_session_ctx(S), NULL,
@@ -1375,13 +1468,12 @@ compliance(void)
 	if (status != 0)
 		return status;
 	if (C.server == NULL) {
-		xt_error("'%s' answered disco#info with an error: %s",
-		    xt_session_domain(S), C.server_err);
-		return XT_NEGATIVE;
+		target_failed(xt_session_domain(S), "disco#info", C.server_err);
+		return strcmp(C.server_err, "timeout") == 0 ? XT_TEMPFAIL :
+		    XT_NEGATIVE;
 	}
-	if (C.account == NULL)
-		xt_info(1, "'%s' answered disco#info with an error: %s", bare,
-		    C.account_err);
+	if (C.account == NULL && xt_verbose)
+		target_failed(bare, "disco#info", C.account_err);
 	for (i = 0; i < n; i++) {
 		if (!wanted(reqs[i].suite) ||
 		    !(reqs[i].levels & (opt.advanced ? LV_A : LV_S)))

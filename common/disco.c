@@ -26,7 +26,7 @@ xt_disco_new(xmpp_ctx_t *ctx, const char *id, const char *to,
 static xmpp_stanza_t *
 query_of(xmpp_stanza_t *reply, const char *ns)
 {
-	const char *type = xmpp_stanza_get_type(reply);
+	const char *type = reply ? xmpp_stanza_get_type(reply) : NULL;
 
 	if (type == NULL || strcmp(type, "result") != 0)
 		return NULL;

@@ -228,8 +228,8 @@ number(const char *s, double min, double max, int whole, double *out)
 		return "not a number";
 	if (d < min || d > max || (whole && d != (double)(long long)d)) {
 		old = uselocale(c_locale());
-		snprintf(why, sizeof(why), "must be a%s number between %g and "
-		    "%g", whole ? " whole" : "", min, max);
+		snprintf(why, sizeof(why), "must be a%s number between %.15g "
+		    "and %.15g", whole ? " whole" : "", min, max);
 		uselocale(old);
 		return why;
 	}
@@ -345,8 +345,22 @@ xt_parse_args(int argc, const char **argv, const struct poptOption *table,
 {
 	static char *usage;	/* popt keeps the pointer */
 	poptContext con;
-	int rc;
+	int rc, i;
 
+	/* A tool with more formats says so in --help. */
+	for (i = 0; xt_conn_table[i].longName != NULL ||
+	    xt_conn_table[i].argInfo != 0; i++)
+		if (xt_conn_table[i].longName != NULL &&
+		    strcmp(xt_conn_table[i].longName, "output") == 0 &&
+		    (xt_format_dot || xt_format_csv)) {
+			xt_conn_table[i].argDescrip = xt_format_dot ?
+			    "xml|json|text|dot" : "xml|json|text|csv";
+			xt_conn_table[i].descrip = xt_format_dot ?
+			    "output format: one stanza per line, JSON Lines, "
+			    "tab-separated text, or Graphviz" :
+			    "output format: one stanza per line, JSON Lines, "
+			    "tab-separated text, or CSV";
+		}
 	con = poptGetContext(xt_progname, argc, argv, table, 0);
 	if (con == NULL)
 		xt_die(XT_SOFTWARE, "cannot parse the command line");
