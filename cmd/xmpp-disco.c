@@ -346,58 +346,25 @@ static unsigned long nodes_made;
 static long unasked;
 
 /* (jid, node) pairs met, so that a cycle or a repeat is walked once. */
-static struct {
-	char **keys;
-	size_t size, used;
-} seen;
-
-static uint64_t
-hash(const char *s)
-{
-	uint64_t h = 1469598103934665603ULL;
-
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-	return h;
-}
+static struct xt_strset *seen;
 
 /* 1 if (jid, node) was met before; remembers it either way. */
 static int
 seen_before(const char *jid, const char *node)
 {
-	size_t len = strlen(jid) + (node ? strlen(node) : 0) + 2, i, j;
-	char *key = malloc(len), **old;
+	size_t len = strlen(jid) + (node ? strlen(node) : 0) + 2;
+	char *key = malloc(len);
+	int added;
 
 	if (key == NULL)
 		xt_die(XT_SOFTWARE, "out of memory");
-	snprintf(key, len, "%s\x01%s", jid, node ? node : "");
-	if (seen.used * 2 >= seen.size) {
-		old = seen.keys;
-		j = seen.size;
-		seen.size = seen.size ? seen.size * 2 : 1024;
-		if ((seen.keys = calloc(seen.size, sizeof(char *))) == NULL)
-			xt_die(XT_SOFTWARE, "out of memory");
-		for (i = 0; i < j; i++) {
-			size_t k;
-
-			if (old[i] == NULL)
-				continue;
-			for (k = hash(old[i]) & (seen.size - 1); seen.keys[k];
-			    k = (k + 1) & (seen.size - 1))
-				;
-			seen.keys[k] = old[i];
-		}
-		free(old);
-	}
-	for (i = hash(key) & (seen.size - 1); seen.keys[i] != NULL;
-	    i = (i + 1) & (seen.size - 1))
-		if (strcmp(seen.keys[i], key) == 0) {
-			free(key);
-			return 1;
-		}
-	seen.keys[i] = key;
-	seen.used++;
-	return 0;
+	/* \001 is in no JID. */
+	snprintf(key, len, "%s\001%s", jid, node ? node : "");
+	if (seen == NULL)
+		seen = xt_strset_new();
+	added = xt_strset_add(seen, key);
+	free(key);
+	return !added;
 }
 
 static struct node *
@@ -758,6 +725,8 @@ walk(void)
 	}
 	node_free(root);
 	xt_iq_pool_free(pool);
+	xt_strset_free(seen);
+	seen = NULL;
 	return status;
 }
 
@@ -793,19 +762,6 @@ has_features(void)
 
 /* ---- --software, --time, --uptime, --contact, --commands ---- */
 
-static char *
-child_text(xmpp_stanza_t *parent, const char *name)
-{
-	xmpp_stanza_t *c = parent ? xmpp_stanza_get_child_by_name(parent,
-	    name) : NULL;
-	char *t = c ? xmpp_stanza_get_text(c) : NULL, *d;
-
-	d = xt_strdup(t);
-	if (t)
-		xmpp_free(xt_session_ctx(S), t);
-	return d;
-}
-
 static int
 software(void)
 {
@@ -823,9 +779,9 @@ software(void)
 		xmpp_stanza_release(reply);
 		return status;
 	}
-	name = child_text(q, "name");
-	version = child_text(q, "version");
-	os = child_text(q, "os");
+	name = xt_stanza_child_text(q, "name");
+	version = xt_stanza_child_text(q, "version");
+	os = xt_stanza_child_text(q, "os");
 	if (xt_opt.format == XT_FMT_TEXT) {
 		REC("software", who(cfg.target), name ? name : "", version ?
 		    version : "", os ? os : "");
@@ -893,8 +849,8 @@ clock_time(void)
 		return status;
 	q = is_result(reply) ? xmpp_stanza_get_child_by_ns(reply, NS_TIME) :
 	    NULL;
-	utc = child_text(q, "utc");
-	tzo = child_text(q, "tzo");
+	utc = xt_stanza_child_text(q, "utc");
+	tzo = xt_stanza_child_text(q, "tzo");
 	if (q == NULL || (theirs = parse_stamp(utc, &res)) < 0) {
 		status = q == NULL ? refused("the time request", reply) :
 		    (xt_error("'%s' sent a time that is not one: '%s'",

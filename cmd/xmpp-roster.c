@@ -279,77 +279,28 @@ list(int export)
 
 /* ---- changes, confirmed by their result and their push ---- */
 
-/* The JIDs whose push is awaited: a set, open addressing. */
-static struct {
-	char **keys;
-	size_t size, used;
-} awaited;
-
-static uint64_t
-hash(const char *s)
-{
-	uint64_t h = 1469598103934665603ULL;
-
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-	return h;
-}
-
-static char **
-slot(const char *jid)
-{
-	size_t i;
-
-	for (i = hash(jid) & (awaited.size - 1); awaited.keys[i] != NULL;
-	    i = (i + 1) & (awaited.size - 1))
-		if (awaited.keys[i] != (char *)-1 &&
-		    strcmp(awaited.keys[i], jid) == 0)
-			return &awaited.keys[i];
-	return &awaited.keys[i];
-}
+/* The JIDs whose push is awaited. */
+static struct xt_strset *awaited;
 
 static void
 await_push(const char *jid)
 {
-	char **old = awaited.keys, **k;
-	size_t n = awaited.size, i;
-
-	if ((awaited.used + 1) * 2 > awaited.size) {
-		awaited.size = awaited.size ? awaited.size * 2 : 256;
-		if ((awaited.keys = calloc(awaited.size, sizeof(char *))) ==
-		    NULL)
-			xt_die(XT_SOFTWARE, "out of memory");
-		awaited.used = 0;
-		for (i = 0; i < n; i++)
-			if (old[i] != NULL && old[i] != (char *)-1) {
-				*slot(old[i]) = old[i];
-				awaited.used++;
-			}
-		free(old);
-	}
-	k = slot(jid);
-	if (*k == NULL) {
-		*k = xt_strdup(jid);
-		awaited.used++;
-	}
+	if (awaited == NULL)
+		awaited = xt_strset_new();
+	xt_strset_add(awaited, jid);
 }
-
-static size_t awaiting;		/* pushes not seen yet */
 
 static void
 pushed(const char *jid)
 {
-	char **k;
+	if (awaited != NULL)
+		xt_strset_remove(awaited, jid);
+}
 
-	if (awaited.size == 0)
-		return;
-	k = slot(jid);
-	if (*k != NULL) {
-		free(*k);
-		/* A tombstone keeps the probe chains of the others. */
-		*k = (char *)-1;
-		awaiting--;
-	}
+static size_t
+awaiting(void)
+{
+	return awaited ? xt_strset_count(awaited) : 0;
 }
 
 static void
@@ -395,7 +346,7 @@ static int
 all_pushed(void *arg)
 {
 	(void)arg;
-	return awaiting == 0;
+	return awaiting() == 0;
 }
 
 static void
@@ -422,20 +373,20 @@ apply(struct change *c, size_t n, int subscribe)
 
 	for (i = 0; i < n; i++) {
 		await_push(c[i].it->jid);
-		awaiting++;
 		xt_iq_pool_add(pool, xt_roster_set_new(xt_session_ctx(S), NULL,
 		    c[i].it, c[i].remove), set_cb, &c[i]);
 	}
 	status = xt_iq_pool_run(pool);
 	xt_iq_pool_free(pool);
-	if (status == 0 && awaiting > 0) {
+	if (status == 0 && awaiting() > 0) {
 		xt_info(1, "waiting for the roster pushes of %zu changes",
-		    awaiting);
+		    awaiting());
 		status = xt_session_run(S, all_pushed, NULL);
 		if (status == XT_TEMPFAIL)
 			xt_error("the server confirmed %zu %s but did not push "
-			    "%s within -w", awaiting, awaiting == 1 ? "change" :
-			    "changes", awaiting == 1 ? "it" : "them");
+			    "%s within -w", awaiting(), awaiting() == 1 ?
+			    "change" : "changes", awaiting() == 1 ? "it" :
+			    "them");
 	}
 	if (status == 0 && subscribe) {
 		for (i = 0; i < n; i++)
@@ -447,6 +398,8 @@ apply(struct change *c, size_t n, int subscribe)
 		xt_error("%ld of %zu changes failed", failed, n);
 		status = XT_NEGATIVE;
 	}
+	xt_strset_free(awaited);
+	awaited = NULL;
 	return status;
 }
 

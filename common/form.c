@@ -13,18 +13,6 @@
 #define MAX_FIELDS 1000
 #define MAX_VALUES 1000
 
-static char *
-text_of(xmpp_stanza_t *st)
-{
-	char *t = xmpp_stanza_get_text(st), *d;
-
-	if (t == NULL)
-		return xt_strdup("");
-	d = xt_strdup(t);
-	xmpp_free(xmpp_stanza_get_context(st), t);
-	return d;
-}
-
 int
 xt_form_is(xmpp_stanza_t *st)
 {
@@ -53,12 +41,12 @@ xt_form_parse(xmpp_stanza_t *x)
 			continue;
 		name = xmpp_stanza_get_name(c);
 		if (strcmp(name, "title") == 0 && f->title == NULL) {
-			f->title = text_of(c);
+			f->title = xt_stanza_text(c);
 			continue;
 		}
 		if (strcmp(name, "instructions") == 0 &&
 		    f->instructions == NULL) {
-			f->instructions = text_of(c);
+			f->instructions = xt_stanza_text(c);
 			continue;
 		}
 		if (strcmp(name, "field") != 0 || f->nfields >= MAX_FIELDS)
@@ -77,7 +65,7 @@ xt_form_parse(xmpp_stanza_t *x)
 				continue;
 			fl->values = xt_grow(fl->values, fl->nvalues,
 			    sizeof(char *));
-			fl->values[fl->nvalues++] = text_of(v);
+			fl->values[fl->nvalues++] = xt_stanza_text(v);
 		}
 		/* XEP-0004 3.3: FORM_TYPE names what the form is. */
 		if (fl->var != NULL && strcmp(fl->var, "FORM_TYPE") == 0 &&

@@ -12,18 +12,6 @@
 #define MAX_GROUPS 1000
 #define MAX_ITEMS 1000000
 
-static char *
-text_of(xmpp_stanza_t *st)
-{
-	char *t = xmpp_stanza_get_text(st), *d;
-
-	if (t == NULL)
-		return xt_strdup("");
-	d = xt_strdup(t);
-	xmpp_free(xmpp_stanza_get_context(st), t);
-	return d;
-}
-
 static int
 cmp_str(const void *a, const void *b)
 {
@@ -81,7 +69,7 @@ xt_roster_item_parse(xmpp_stanza_t *st, struct xt_roster_item *it)
 		if (!xmpp_stanza_is_tag(g) || strcmp(xmpp_stanza_get_name(g),
 		    "group") != 0)
 			continue;
-		t = text_of(g);
+		t = xt_stanza_text(g);
 		xt_roster_item_add_group(it, t);
 		free(t);
 	}

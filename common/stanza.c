@@ -1,6 +1,29 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* stanza.c: building the stanzas every tool sends. */
+#include <stdlib.h>
+
 #include "xt.h"
+
+char *
+xt_stanza_text(xmpp_stanza_t *st)
+{
+	char *t = xmpp_stanza_get_text(st), *d;
+
+	if (t == NULL)
+		return xt_strdup("");
+	d = xt_strdup(t);
+	xmpp_free(xmpp_stanza_get_context(st), t);
+	return d;
+}
+
+char *
+xt_stanza_child_text(xmpp_stanza_t *parent, const char *name)
+{
+	xmpp_stanza_t *c = parent ? xmpp_stanza_get_child_by_name(parent,
+	    name) : NULL;
+
+	return c ? xt_stanza_text(c) : NULL;
+}
 
 xmpp_stanza_t *
 xt_stanza_add(xmpp_stanza_t *parent, const char *name, const char *ns,

@@ -72,6 +72,19 @@ char *xt_strdup(const char *s);
  * each append (it reallocates at powers of two). */
 void *xt_grow(void *p, size_t n, size_t size);
 
+/* ---- strset.c: a set of strings ---- */
+
+struct xt_strset;
+
+struct xt_strset *xt_strset_new(void);
+/* 1 if key was added, 0 if it was there already (a copy is kept). */
+int xt_strset_add(struct xt_strset *s, const char *key);
+int xt_strset_has(const struct xt_strset *s, const char *key);
+/* 1 if key was there and is removed. */
+int xt_strset_remove(struct xt_strset *s, const char *key);
+size_t xt_strset_count(const struct xt_strset *s);
+void xt_strset_free(struct xt_strset *s);
+
 /* ---- options.c: the connection options every tool shares ---- */
 
 enum xt_tls { XT_TLS_STARTTLS, XT_TLS_DIRECT, XT_TLS_NONE };
@@ -546,6 +559,10 @@ void xt_roster_on_push(struct xt_session *s, xt_roster_push_cb cb,
  * returns the child, owned by parent. */
 xmpp_stanza_t *xt_stanza_add(xmpp_stanza_t *parent, const char *name,
     const char *ns, const char *text);
+/* The text of st, "" if none, malloc'd (never NULL). */
+char *xt_stanza_text(xmpp_stanza_t *st);
+/* The text of parent's first child called name, NULL if there is none. */
+char *xt_stanza_child_text(xmpp_stanza_t *parent, const char *name);
 /* A XEP-0199 ping iq (to NULL: our server as the stream's peer). */
 xmpp_stanza_t *xt_ping_new(xmpp_ctx_t *ctx, const char *id, const char *to);
 
