@@ -22,7 +22,7 @@
 #define IMPORT_MAX (256u << 20)
 
 static struct {
-	char *name, *wait, *parallel;
+	char *name, *wait, *parallel, *priority;
 	const char **groups;
 	int subscribe, dry_run, prune;
 } opt;
@@ -31,12 +31,15 @@ static struct poptOption table[] = {
 	{ "name", 'n', POPT_ARG_STRING, &opt.name, 0,
 	    "add: the contact's name", "NAME" },
 	{ "group", 'g', POPT_ARG_ARGV, &opt.groups, 0,
-	    "add: a group of the contact (repeatable); list: only this group",
-	    "GROUP" },
+	    "add: a group of the contact (repeatable); list, export: only "
+	    "this group", "GROUP" },
 	{ "subscribe", 's', POPT_ARG_NONE, &opt.subscribe, 0,
 	    "add, import: also ask each contact for a subscription", NULL },
 	{ "wait", 'W', POPT_ARG_STRING, &opt.wait, 0,
 	    "pending: keep listening for new requests for S seconds", "S" },
+	{ "priority", '\0', POPT_ARG_STRING, &opt.priority, 0,
+	    "pending: the priority of the presence sent (default -1: no "
+	    "message comes to this run)", "N" },
 	{ "dry-run", '\0', POPT_ARG_NONE, &opt.dry_run, 0,
 	    "import: print the changes, send none", NULL },
 	{ "prune", '\0', POPT_ARG_NONE, &opt.prune, 0,
@@ -53,7 +56,8 @@ static struct xt_session *S;
 static struct {
 	double wait;
 	long parallel;
-} cfg = { 0, 64 };
+	int priority;
+} cfg = { 0, 64, -1 };
 
 /* ---- JIDs ---- */
 
@@ -68,6 +72,10 @@ contact_jid(const char *s, const char **why)
 
 	if (!xt_jid_valid(s, why))
 		return NULL;
+	if (strchr(s, '/') != NULL) {
+		*why = "a contact is a bare JID, without a resource";
+		return NULL;
+	}
 	j = xt_strdup(s);
 	xt_jid_strip_dot(j);
 	for (p = j; *p != '\0' && *p != '/'; p++)
@@ -317,6 +325,7 @@ struct change {
 	struct xt_roster_item *it;
 	int remove;
 	char sign;		/* + - ~ */
+	int done;		/* the server accepted it */
 };
 
 static long failed, changed;
@@ -330,6 +339,12 @@ set_cb(struct xt_session *s, xmpp_stanza_t *reply, void *arg)
 	(void)s;
 	if (type != NULL && strcmp(type, "result") == 0) {
 		changed++;
+		c->done = 1;
+		return;
+	}
+	if (reply == NULL) {
+		/* The pool's idle bound: the session has failed. */
+		pushed(c->it->jid);
 		return;
 	}
 	failed++;
@@ -371,6 +386,10 @@ apply(struct change *c, size_t n, int subscribe)
 	size_t i;
 	int status;
 
+	/* Thousands of changes take a slow server minutes: -w bounds the
+	 * time without progress, not the whole import. */
+	xt_iq_pool_set_idle(pool, xt_opt.timeout_s);
+	xt_session_set_deadline(S, 0);
 	for (i = 0; i < n; i++) {
 		await_push(c[i].it->jid);
 		xt_iq_pool_add(pool, xt_roster_set_new(xt_session_ctx(S), NULL,
@@ -378,6 +397,7 @@ apply(struct change *c, size_t n, int subscribe)
 	}
 	status = xt_iq_pool_run(pool);
 	xt_iq_pool_free(pool);
+	xt_session_set_deadline(S, xt_opt.timeout_s);
 	if (status == 0 && awaiting() > 0) {
 		xt_info(1, "waiting for the roster pushes of %zu changes",
 		    awaiting());
@@ -390,7 +410,8 @@ apply(struct change *c, size_t n, int subscribe)
 	}
 	if (status == 0 && subscribe) {
 		for (i = 0; i < n; i++)
-			if (!c[i].remove && (c[i].sign == '+' || subscribe > 1))
+			if (c[i].done && !c[i].remove && (c[i].sign == '+' ||
+			    subscribe > 1))
 				send_presence("subscribe", c[i].it->jid);
 		status = xt_barrier(S);
 	}
@@ -546,18 +567,16 @@ subscription(const char *what, const char **jids)
 			    "both") == 0)) {
 				xt_info(1, "'%s' may now see the presence of "
 				    "'%s'", j[i], bare_self());
-			} else if (it != NULL && it->approved) {
+			} else if (xt_session_has_feature(S, NS_PREAPPROVAL)) {
+				/* Prosody 0.12 keeps it without saying
+				 * approved="true" in the roster. */
 				xt_info(1, "pre-approved '%s': a request from "
 				    "it will be accepted", j[i]);
-			} else if (!xt_session_has_feature(S, NS_PREAPPROVAL)) {
+			} else {
 				xt_error("'%s' has not asked to subscribe, and "
 				    "'%s' does not offer pre-approval (RFC 6121 "
 				    "3.4): nothing was approved", j[i],
 				    xt_session_domain(S));
-				negative = 1;
-			} else {
-				xt_error("'%s' did not take the approval of "
-				    "'%s'", xt_session_domain(S), j[i]);
 				negative = 1;
 			}
 		}
@@ -638,6 +657,7 @@ static int
 pending(void)
 {
 	xmpp_stanza_t *p = xmpp_presence_new(xt_session_ctx(S));
+	char prio[16];
 	int status;
 	size_t i;
 
@@ -646,12 +666,16 @@ pending(void)
 	/* The server hands over the requests that wait for an answer when
 	 * we send initial presence (RFC 6121 3.1.3); priority -1, so that
 	 * no message meant for the account comes to us. */
-	xt_stanza_add(p, "priority", NULL, "-1");
+	snprintf(prio, sizeof(prio), "%d", cfg.priority);
+	xt_stanza_add(p, "priority", NULL, prio);
 	xt_session_send(S, p);
 	xmpp_stanza_release(p);
 	status = xt_barrier(S);
 	if (status == 0 && cfg.wait > 0) {
+		/* --wait is the time asked for: -w bounded the login and
+		 * the handing over, the listening is bounded by --wait. */
 		xt_catch_stop_signals();
+		xt_session_set_deadline(S, 0);
 		pending_until = xt_now() + cfg.wait;
 		status = xt_session_run(S, pending_over, NULL);
 	}
@@ -837,9 +861,11 @@ csv_record(const char **p, const char *end, char **f, size_t max,
 		if ((out = malloc(cap)) == NULL)
 			xt_die(XT_SOFTWARE, "out of memory");
 		if (s < end && *s == '"') {
+			unsigned long open_line = *line;
+
 			for (s++;; s++) {
 				if (s >= end)
-					bad_input(w, *line, "a quote not "
+					bad_input(w, open_line, "a quote not "
 					    "closed");
 				if (*s == '"' && s + 1 < end && s[1] == '"')
 					s++;
@@ -931,12 +957,13 @@ read_wanted(struct wanted *w, const char *path)
 	else
 		fd = xt_file_open(path, &st);
 	if (fd < 0)
-		xt_die(66, "cannot open '%s': %s", path, xt_strerror(errno));
+		xt_die(XT_NOINPUT, "cannot open '%s': %s", path,
+		    xt_strerror(errno));
 	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
 	    (size_t)st.st_size > IMPORT_MAX)
 		xt_die(XT_DATAERR, "%s: larger than %u MiB", w->file,
 		    IMPORT_MAX >> 20);
-	buf = xt_file_read(fd, IMPORT_MAX, xt_now() + xt_opt.timeout_s,
+	buf = xt_file_read_data(fd, IMPORT_MAX, xt_now() + xt_opt.timeout_s,
 	    w->file, &len);
 	close(fd);
 	if (xt_file_nul_line(buf, len) > 0)
@@ -1094,6 +1121,17 @@ check_args(const char *cmd, const char **args, int nargs)
 		xt_die(XT_USAGE, "--wait is for pending");
 	if (opt.parallel && strcmp(cmd, "import") != 0)
 		xt_die(XT_USAGE, "--parallel is for import");
+	if (opt.priority && strcmp(cmd, "pending") != 0)
+		xt_die(XT_USAGE, "--priority is for pending");
+	if (opt.priority) {
+		double v = xt_parse_number("--priority", opt.priority, -128,
+		    127);
+
+		if (v != floor(v))
+			xt_die(XT_USAGE, "invalid --priority '%s': must be a "
+			    "whole number", opt.priority);
+		cfg.priority = (int)v;
+	}
 	if (opt.wait)
 		cfg.wait = xt_parse_number("--wait", opt.wait, 0, 86400);
 	if (opt.parallel) {
@@ -1110,14 +1148,15 @@ check_args(const char *cmd, const char **args, int nargs)
 static int
 run(const char *cmd, const char **args)
 {
+	/* Pushes come to a resource that asked for the roster; each is
+	 * answered, and those of our changes are awaited. */
+	xt_roster_on_push(S, on_push, NULL);
 	if (strcmp(cmd, "list") == 0)
 		return list(0);
 	if (strcmp(cmd, "export") == 0)
 		return list(1);
 	if (strcmp(cmd, "pending") == 0)
 		return pending();
-	/* Pushes come to a resource that asked for the roster. */
-	xt_roster_on_push(S, on_push, NULL);
 	if (strcmp(cmd, "add") == 0)
 		return add(args);
 	if (strcmp(cmd, "remove") == 0)
@@ -1152,9 +1191,17 @@ main(int argc, const char **argv)
 	if (xt_opt.format == XT_FMT_CSV && strcmp(cmd, "export") != 0 &&
 	    strcmp(cmd, "list") != 0)
 		xt_die(XT_USAGE, "-o csv is for list and export");
+	if (xt_opt.format == XT_FMT_XML && strcmp(cmd, "import") == 0)
+		xt_die(XT_USAGE, "import prints its changes as text or JSON: "
+		    "use -o text or -o json");
 	/* The file first: a bad one is an error before any connection. */
 	if (strcmp(cmd, "import") == 0)
 		read_wanted(&wanted, args[0]);
+	/* An empty export (a failed query in a cron job) must not wipe a
+	 * roster: emptying one is `xmpp-roster remove` of each contact. */
+	if (strcmp(cmd, "import") == 0 && opt.prune && wanted.r.n == 0)
+		xt_die(XT_DATAERR, "%s lists no contact: --prune would remove "
+		    "every one; refusing", wanted.file);
 	/* What prints its results needs a stdout. */
 	if (strcmp(cmd, "list") == 0 || strcmp(cmd, "export") == 0 ||
 	    strcmp(cmd, "pending") == 0 || strcmp(cmd, "import") == 0)

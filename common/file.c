@@ -61,9 +61,9 @@ wait_readable(int fd, double deadline, const char *what)
 	}
 }
 
-char *
-xt_file_read(int fd, size_t max, double deadline, const char *what,
-    size_t *len)
+static char *
+read_bounded(int fd, size_t max, double deadline, const char *what,
+    size_t *len, int too_big, int failed)
 {
 	size_t n = 0, cap = 0, want;
 	char *buf = NULL, *grown;
@@ -90,20 +90,36 @@ xt_file_read(int fd, size_t max, double deadline, const char *what,
 		if (r > 0) {
 			n += r;
 			if (n > max)
-				xt_die(XT_CONFIG, "%s is larger than %zu bytes",
+				xt_die(too_big, "%s is larger than %zu bytes",
 				    what, max);
 			continue;
 		}
 		if (r == 0)
 			break;
 		if (errno != EINTR && errno != EAGAIN)
-			xt_die(XT_CONFIG, "cannot read %s: %s", what,
+			xt_die(failed, "cannot read %s: %s", what,
 			    xt_strerror(errno));
 	}
 	buf[n] = '\0';
 	if (len != NULL)
 		*len = n;
 	return buf;
+}
+
+char *
+xt_file_read(int fd, size_t max, double deadline, const char *what,
+    size_t *len)
+{
+	return read_bounded(fd, max, deadline, what, len, XT_CONFIG,
+	    XT_CONFIG);
+}
+
+char *
+xt_file_read_data(int fd, size_t max, double deadline, const char *what,
+    size_t *len)
+{
+	return read_bounded(fd, max, deadline, what, len, XT_DATAERR,
+	    XT_IOERR);
 }
 
 char *

@@ -20,6 +20,7 @@ struct xt_iq_pool {
 	int parallel;
 	long max;		/* requests in all, 0: no bound */
 	double wait;		/* seconds for each reply, 0: the run's -w */
+	double idle;		/* replies due and nothing moved: fail */
 	struct req *head, **tail;	/* queued, not sent */
 	struct req **flight;	/* parallel slots, NULL when free */
 	int inflight, peak;
@@ -155,7 +156,22 @@ pool_done(void *arg)
 	struct xt_iq_pool *p = arg;
 
 	expire(p);
+	/* A slow server still moves; one that sends nothing for idle
+	 * seconds while it owes replies has stalled. */
+	if (p->idle > 0 && p->inflight > 0 && xt_session_quiet(p->s) >
+	    p->idle) {
+		xt_session_fail(p->s, XT_TEMPFAIL, "'%s' sent nothing for %g s "
+		    "with %d %s unanswered", xt_session_domain(p->s), p->idle,
+		    p->inflight, p->inflight == 1 ? "request" : "requests");
+		return 1;
+	}
 	return p->inflight == 0 && p->head == NULL;
+}
+
+void
+xt_iq_pool_set_idle(struct xt_iq_pool *p, double seconds)
+{
+	p->idle = seconds;
 }
 
 int

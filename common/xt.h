@@ -20,6 +20,7 @@ enum {
 	XT_NEGATIVE = 1,	/* error reply, no pong, not delivered */
 	XT_USAGE = 64,
 	XT_DATAERR = 65,
+	XT_NOINPUT = 66,	/* an input file cannot be read */
 	XT_UNAVAILABLE = 69,	/* cannot connect, stream error */
 	XT_SOFTWARE = 70,
 	XT_IOERR = 74,
@@ -182,6 +183,10 @@ int xt_file_open(const char *path, struct stat *st);
  * deadline (xt_now() time, 0: none) passes first. malloc'd. */
 char *xt_file_read(int fd, size_t max, double deadline, const char *what,
     size_t *len);
+/* The same for a file of data (an import): larger is exit 65, a read
+ * error 74. */
+char *xt_file_read_data(int fd, size_t max, double deadline,
+    const char *what, size_t *len);
 /* xt_file_open() and xt_file_read() in one; exit 78 if it cannot open. */
 char *xt_file_slurp(const char *path, size_t max, double deadline,
     const char *what, size_t *len, struct stat *st);
@@ -413,6 +418,9 @@ struct xt_iq_pool *xt_iq_pool_new(struct xt_session *s, int parallel,
  * never called) once max requests were added. A callback may add more. */
 int xt_iq_pool_add(struct xt_iq_pool *p, xmpp_stanza_t *iq, xt_iq_cb cb,
     void *arg);
+/* Fail the run with 75 when replies are due and the server has sent
+ * nothing for seconds (for a run bounded by progress, not by -w). */
+void xt_iq_pool_set_idle(struct xt_iq_pool *p, double seconds);
 /* Run until every request added is answered or overdue; 0 or the exit
  * code of the session's failure. */
 int xt_iq_pool_run(struct xt_iq_pool *p);
