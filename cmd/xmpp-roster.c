@@ -1174,8 +1174,13 @@ main(int argc, const char **argv)
 	const char **args, *cmd;
 	int status, nargs;
 
+	static const char *const names[] = { "list", "add", "remove",
+		"subscribe", "unsubscribe", "approve", "deny", "pending",
+		"export", "import", NULL };
+
 	xt_init(argv[0]);
 	xt_format_csv = 1;
+	xt_set_commands(names);
 	pc = xt_parse_args(argc, argv, table, "COMMAND [ARG...]");
 	args = poptGetArgs(pc);
 	if (args == NULL || args[0] == NULL)

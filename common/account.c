@@ -876,6 +876,59 @@ xt_config_path(void)
 	return config_path;
 }
 
+static void
+parse_free(struct parse *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->n; i++) {
+		explicit_bzero(p->e[i].value, strlen(p->e[i].value));
+		free(p->e[i].section);
+		free(p->e[i].name);
+		free(p->e[i].value);
+	}
+	free(p->e);
+}
+
+void
+xt_config_accounts(struct xt_opts *o, FILE *out)
+{
+	struct parse p = { 0 };
+	struct stat st;
+	size_t i, j, len;
+	char *buf;
+	int fd;
+
+	if (o->config == NULL && getenv("XMPP_CONFIG") != NULL)
+		o->config = xt_strdup(getenv("XMPP_CONFIG"));
+	if (o->config != NULL) {
+		free(config_path);
+		config_path = xt_strdup(o->config);
+	}
+	if ((fd = xt_file_open(xt_config_path(), &st)) < 0)
+		return;
+	buf = xt_file_read(fd, XT_FILE_MAX, xt_now() + 5, config_path, &len);
+	close(fd);
+	if (len > 0 && xt_file_nul_line(buf, len) == 0 &&
+	    (p.f = fmemopen(buf, len, "r")) != NULL) {
+		ini_read_all(config_path, &p);
+		fclose(p.f);
+	}
+	explicit_bzero(buf, len);
+	free(buf);
+	/* Each section once, in the order of the file. */
+	for (i = 0; i < p.n; i++) {
+		if (*p.e[i].section == '\0')
+			continue;
+		for (j = 0; j < i; j++)
+			if (strcmp(p.e[j].section, p.e[i].section) == 0)
+				break;
+		if (j == i)
+			fprintf(out, "%s\n", p.e[i].section);
+	}
+	parse_free(&p);
+}
+
 void
 xt_config_load(struct xt_opts *o)
 {
@@ -944,13 +997,7 @@ xt_config_load(struct xt_opts *o)
 		o->jid = xt_strdup(section);
 		xt_opt_set_origin(&o->jid, config_path);
 	}
-	for (i = 0; i < p.n; i++) {
-		explicit_bzero(p.e[i].value, strlen(p.e[i].value));
-		free(p.e[i].section);
-		free(p.e[i].name);
-		free(p.e[i].value);
-	}
-	free(p.e);
+	parse_free(&p);
 	if (o->jid == NULL && o->account == NULL &&
 	    xt_opt_origin(&o->jid) == NULL)
 		legacy_account(o);

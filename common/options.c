@@ -24,6 +24,8 @@
 #define TIMEOUT_MAX	86400.0
 
 int xt_format_dot, xt_format_csv;
+static int list_options, list_accounts;
+static const char *const *commands;
 struct xt_opts xt_opt;
 
 static void count_verbose(poptContext, enum poptCallbackReason,
@@ -92,6 +94,11 @@ struct poptOption xt_conn_table[] = {
 	    "do not print warnings, only errors", NULL },
 	{ "version", 'V', POPT_ARG_NONE, &xt_opt.version, 0,
 	    "print the version and exit", NULL },
+	/* For shell completion: what the completion scripts are made of. */
+	{ "list-options", '\0', POPT_ARG_NONE | POPT_ARGFLAG_DOC_HIDDEN,
+	    &list_options, 0, NULL, NULL },
+	{ "list-accounts", '\0', POPT_ARG_NONE | POPT_ARGFLAG_DOC_HIDDEN,
+	    &list_accounts, 0, NULL, NULL },
 	POPT_TABLEEND
 };
 
@@ -339,6 +346,35 @@ usage_error(poptContext con, const struct poptOption *table, int rc)
 	exit(XT_USAGE);
 }
 
+void
+xt_set_commands(const char *const *names)
+{
+	commands = names;
+}
+
+/* "option<TAB>--long<TAB>-s<TAB>ARG" for each option that --help shows
+ * (ARG empty for a flag, else as --help names it: FILE, xml|json|text). */
+static void
+print_options(const struct poptOption *t)
+{
+	for (; t->longName != NULL || t->shortName != '\0' || t->argInfo != 0;
+	    t++) {
+		if ((t->argInfo & POPT_ARG_MASK) == POPT_ARG_INCLUDE_TABLE) {
+			print_options(t->arg);
+			continue;
+		}
+		if (t->longName == NULL ||
+		    (t->argInfo & POPT_ARGFLAG_DOC_HIDDEN))
+			continue;
+		printf("option\t--%s\t", t->longName);
+		if (t->shortName != '\0')
+			printf("-%c", t->shortName);
+		printf("\t%s\n", (t->argInfo & POPT_ARG_MASK) ==
+		    POPT_ARG_NONE || (t->argInfo & POPT_ARG_MASK) ==
+		    POPT_ARG_VAL ? "" : t->argDescrip ? t->argDescrip : "ARG");
+	}
+}
+
 poptContext
 xt_parse_args(int argc, const char **argv, const struct poptOption *table,
     const char *usage_args)
@@ -375,6 +411,18 @@ xt_parse_args(int argc, const char **argv, const struct poptOption *table,
 		;
 	if (rc != -1)
 		usage_error(con, table, rc);
+	if (list_options) {
+		print_options(table);
+		for (i = 0; commands != NULL && commands[i] != NULL; i++)
+			printf("command\t%s\n", commands[i]);
+		xt_close_stdout();
+		exit(XT_OK);
+	}
+	if (list_accounts) {
+		xt_config_accounts(&xt_opt, stdout);
+		xt_close_stdout();
+		exit(XT_OK);
+	}
 	if (xt_opt.version) {
 		printf("%s %s (libstrophe %d.%d)\n", xt_progname, XT_VERSION,
 		    LIBXMPP_VERSION_MAJOR, LIBXMPP_VERSION_MINOR);

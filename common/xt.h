@@ -134,6 +134,9 @@ struct xt_opts {
 extern struct xt_opts xt_opt;
 /* The shared popt table; include it with POPT_ARG_INCLUDE_TABLE. */
 extern struct poptOption xt_conn_table[];
+/* The subcommands of a tool (NULL-terminated), for --list-options; set
+ * before xt_parse_args. */
+void xt_set_commands(const char *const *names);
 /* Parse argv with a tool's table; exit 64 on a usage error. usage_args
  * follows "[OPTION...]" in the usage line. Returns the popt context
  * positioned after the options (for poptGetArgs). */
@@ -163,6 +166,9 @@ void xt_config_load(struct xt_opts *o);
 void xt_account_password(struct xt_opts *o);
 /* Wipe and free the password. */
 void xt_account_forget(struct xt_opts *o);
+/* The names of the account sections of the config file, one per line
+ * (for shell completion; nothing if there is no file). */
+void xt_config_accounts(struct xt_opts *o, FILE *out);
 /* The config file xt_config_load() read or looked for. */
 const char *xt_config_path(void);
 
