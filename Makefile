@@ -28,7 +28,8 @@ LIBOBJ = common/diag.o common/options.o common/account.o common/jid.o \
 	common/text.o common/reader.o common/output.o common/outq.o \
 	common/muc.o common/idset.o common/stanza.o common/link.o \
 	common/datetime.o common/file.o common/alloc.o common/form.o \
-	common/disco.o common/iqpool.o common/roster.o common/strset.o
+	common/disco.o common/iqpool.o common/roster.o common/strset.o \
+	common/progress.o
 UNITS = tests/unit/sasl tests/unit/reader tests/unit/output tests/unit/text \
 	tests/unit/account tests/unit/jid tests/unit/datetime tests/unit/disco tests/unit/strset
 # libFuzzer harnesses, tests/fuzz/TARGET.c; each is also built with the

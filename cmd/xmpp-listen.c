@@ -89,6 +89,7 @@ static struct {
 	/* --since/--last: the archive first, live stanzas held meanwhile */
 	int mam_active;
 	char mam_queryid[48];
+	unsigned long long mam_got;	/* archived messages printed */
 	/* archive ids (stanza-id) printed: the newest few thousand are what
 	 * live stanzas can repeat, and a set keeps each check O(1) */
 	struct xt_idset *seen;
@@ -380,6 +381,8 @@ emit(xmpp_stanza_t *st)
 	if (opt.exec != NULL) {
 		queue_exec(st);
 	} else {
+		/* stdout may be the terminal the progress line is on. */
+		xt_progress_clear();
 		if (xt_opt.format == XT_FMT_TEXT) {
 			stamp(st, ts, sizeof(ts));
 			fputs(ts, stdout);
@@ -547,6 +550,7 @@ message_cb(xmpp_conn_t *conn, xmpp_stanza_t *st, void *arg)
 		    (inner = forwarded_message(r)) != NULL) {
 			remember(xmpp_stanza_get_id(r));
 			emit(inner);
+			xt_progress(++L.mam_got);
 			xmpp_stanza_release(inner);
 		}
 		return 1;
@@ -621,7 +625,7 @@ static int
 fetch_archive(void)
 {
 	xmpp_stanza_t *iq, *reply = NULL, *fin, *set, *last;
-	char *after = NULL;
+	char *after = NULL, *cnt;
 	const char *complete;
 	size_t i;
 	int status = 0, more = 1;
@@ -629,6 +633,7 @@ fetch_archive(void)
 	snprintf(L.mam_queryid, sizeof(L.mam_queryid), "%s",
 	    xt_session_id(L.s));
 	L.mam_active = 1;
+	xt_progress_start("archive", 0);
 	while (more && status == 0 && !L.done) {
 		iq = mam_query(after);
 		status = xt_iq_request(L.s, iq, &reply);
@@ -647,6 +652,12 @@ fetch_archive(void)
 		    NULL;
 		set = fin ? xmpp_stanza_get_child_by_name(fin, "set") : NULL;
 		last = set ? xmpp_stanza_get_child_by_name(set, "last") : NULL;
+		/* XEP-0059 count: what the query matches in all. */
+		if (set != NULL && !opt.last && (cnt = xt_stanza_child_text(set,
+		    "count")) != NULL) {
+			xt_progress_total(strtoull(cnt, NULL, 10));
+			free(cnt);
+		}
 		if (after != NULL)
 			xmpp_free(L.ctx, after);
 		after = NULL;
@@ -658,6 +669,7 @@ fetch_archive(void)
 	}
 	if (after != NULL)
 		xmpp_free(L.ctx, after);
+	xt_progress_end();
 	L.mam_active = 0;
 	for (i = 0; i < L.nheld; i++) {
 		if (!seen_before(L.held[i]))

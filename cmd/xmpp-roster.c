@@ -337,6 +337,7 @@ set_cb(struct xt_session *s, xmpp_stanza_t *reply, void *arg)
 	const char *type = reply ? xmpp_stanza_get_type(reply) : NULL;
 
 	(void)s;
+	xt_progress(changed + failed + 1);
 	if (type != NULL && strcmp(type, "result") == 0) {
 		changed++;
 		c->done = 1;
@@ -390,6 +391,7 @@ apply(struct change *c, size_t n, int subscribe)
 	 * time without progress, not the whole import. */
 	xt_iq_pool_set_idle(pool, xt_opt.timeout_s);
 	xt_session_set_deadline(S, 0);
+	xt_progress_start("roster changes", n);
 	for (i = 0; i < n; i++) {
 		await_push(c[i].it->jid);
 		xt_iq_pool_add(pool, xt_roster_set_new(xt_session_ctx(S), NULL,
@@ -397,6 +399,7 @@ apply(struct change *c, size_t n, int subscribe)
 	}
 	status = xt_iq_pool_run(pool);
 	xt_iq_pool_free(pool);
+	xt_progress_end();
 	xt_session_set_deadline(S, xt_opt.timeout_s);
 	if (status == 0 && awaiting() > 0) {
 		xt_info(1, "waiting for the roster pushes of %zu changes",

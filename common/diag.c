@@ -103,6 +103,8 @@ vmsg(const char *fmt, va_list ap)
 	vsnprintf(raw, sizeof(raw), fmt, ap);
 	make_visible(raw, buf + n, sizeof(buf) - n - 1);
 	strcat(buf, "\n");
+	/* A progress line goes away for the message, and comes back. */
+	xt_progress_clear();
 	fputs(buf, stderr);
 	fflush(stderr);
 }

@@ -86,6 +86,19 @@ int xt_strset_remove(struct xt_strset *s, const char *key);
 size_t xt_strset_count(const struct xt_strset *s);
 void xt_strset_free(struct xt_strset *s);
 
+/* ---- progress.c: a progress line on a terminal ---- */
+
+/* Start showing progress of what (total 0: unknown) on stderr if it is a
+ * terminal and -q was not given; nothing otherwise. */
+void xt_progress_start(const char *what, unsigned long long total);
+/* The total, once known (0: unknown). */
+void xt_progress_total(unsigned long long total);
+/* done of total so far: drawn at most every 0.1 s, from 0.3 s on. */
+void xt_progress(unsigned long long done);
+/* Erase the line (messages do it themselves), and at the end for good. */
+void xt_progress_clear(void);
+void xt_progress_end(void);
+
 /* ---- options.c: the connection options every tool shares ---- */
 
 enum xt_tls { XT_TLS_STARTTLS, XT_TLS_DIRECT, XT_TLS_NONE };
