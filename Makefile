@@ -125,6 +125,7 @@ bench:
 	$(MAKE) all scripts/bench-recv
 	scripts/bench-send
 	scripts/bench-lines
+	scripts/bench-disco
 
 demo:
 	scripts/install-deps --test --quiet
