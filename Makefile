@@ -124,6 +124,7 @@ bench:
 	$(MAKE) all scripts/bench-recv
 	scripts/bench-send
 	scripts/bench-lines
+	scripts/bench-roster
 
 demo:
 	scripts/install-deps --test --quiet
