@@ -126,6 +126,7 @@ bench:
 	scripts/bench-send
 	scripts/bench-lines
 	scripts/bench-disco
+	scripts/bench-roster
 
 demo:
 	scripts/install-deps --test --quiet
