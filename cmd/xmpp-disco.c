@@ -161,7 +161,7 @@ one_cb(struct xt_session *s, xmpp_stanza_t *reply, void *arg)
 }
 
 /* Send iq (consumed) and wait --wait for its reply: 0 with the reply in
- * *reply (caller releases), 75 when none came (said), or the session's
+ * *reply (caller releases), 1 when none came (said), or the session's
  * code. what names the request in messages. */
 static int
 request(xmpp_stanza_t *iq, const char *what, xmpp_stanza_t **reply)
@@ -180,12 +180,15 @@ request(xmpp_stanza_t *iq, const char *what, xmpp_stanza_t **reply)
 		return status;
 	}
 	if (!o.answered) {
+		/* As xmpp-ping: no answer within --wait is a negative one;
+		 * 75 is for -w. */
 		xt_error("'%s' did not answer %s within %g s", who(cfg.target),
 		    what, cfg.wait);
-		return XT_TEMPFAIL;
+		return XT_NEGATIVE;
 	}
 	*reply = o.reply;
-	if (xt_opt.format == XT_FMT_XML)
+	/* --has-feature answers with its exit status alone. */
+	if (xt_opt.format == XT_FMT_XML && !opt.has_feature)
 		xt_write_stanza(stdout, XT_FMT_XML, *reply);
 	return 0;
 }
@@ -316,7 +319,10 @@ dot_string(const char *s)
 	for (; s != NULL && *s != '\0'; s++) {
 		if (*s == '"' || *s == '\\')
 			putchar('\\');
-		if (*s == '\n')
+		/* Graphviz reads entities such as &amp; in any label. */
+		if (*s == '&')
+			fputs("&amp;", stdout);
+		else if (*s == '\n')
 			fputs("\\n", stdout);
 		else if ((unsigned char)*s >= 0x20)
 			putchar(*s);
@@ -635,14 +641,6 @@ print_walk(void)
 		tree_dot(root);
 }
 
-/* 1 if what the target was asked got no answer at all: a timeout. */
-static int
-all_silent(const struct node *n)
-{
-	return (n->info_err == NULL || strcmp(n->info_err, "timeout") == 0) &&
-	    (n->items_err == NULL || strcmp(n->items_err, "timeout") == 0);
-}
-
 static int
 said_unasked(void)
 {
@@ -699,7 +697,7 @@ walk(void)
 			target_failed(root->jid, "disco#items",
 			    root->items_err);
 		if (status == 0 && (root->info_err || root->items_err))
-			status = all_silent(root) ? XT_TEMPFAIL : XT_NEGATIVE;
+			status = XT_NEGATIVE;
 		else if (status == 0 && unasked > 0)
 			status = said_unasked();
 	} else {
@@ -713,7 +711,7 @@ walk(void)
 			if (root->items_err)
 				target_failed(root->jid, "disco#items",
 				    root->items_err);
-			status = all_silent(root) ? XT_TEMPFAIL : XT_NEGATIVE;
+			status = XT_NEGATIVE;
 		} else if (status == 0 && unasked > 0) {
 			status = said_unasked();
 		} else if (status == 0 && failures > 0) {
@@ -936,6 +934,7 @@ contact(void)
 	json_t *o, *c, *a;
 	size_t i, j, len;
 	char kind[64];
+	size_t addresses = 0;
 	int none, status = request(xt_disco_new(xt_session_ctx(S),
 	    xt_session_id(S), cfg.target, NULL, 0), "disco#info", &reply);
 
@@ -958,6 +957,7 @@ contact(void)
 		snprintf(kind, sizeof(kind), "%.*s", (int)(len - 10), fl->var);
 		a = json_array();
 		for (j = 0; j < fl->nvalues; j++) {
+			addresses++;
 			if (xt_opt.format == XT_FMT_TEXT)
 				REC("contact", kind, fl->values[j]);
 			json_array_append_new(a, json_string(fl->values[j]));
@@ -965,7 +965,7 @@ contact(void)
 		json_object_set_new(c, kind, a);
 	}
 	/* No addresses: a negative answer, so a check can assert them. */
-	none = json_object_size(c) == 0;
+	none = addresses == 0;
 	if (xt_opt.format == XT_FMT_JSON) {
 		o = json_object();
 		set_str(o, "jid", who(cfg.target));
@@ -1425,8 +1425,7 @@ compliance(void)
 		return status;
 	if (C.server == NULL) {
 		target_failed(xt_session_domain(S), "disco#info", C.server_err);
-		return strcmp(C.server_err, "timeout") == 0 ? XT_TEMPFAIL :
-		    XT_NEGATIVE;
+		return XT_NEGATIVE;
 	}
 	if (C.account == NULL && xt_verbose)
 		target_failed(bare, "disco#info", C.account_err);

@@ -61,10 +61,10 @@ static struct {
 
 /* ---- JIDs ---- */
 
-/* A contact's JID as the server stores it: checked, without a trailing
- * dot, ASCII letters of the local and domain parts in lowercase (so that
- * a file that says Bob@Example.org is not a change every run). malloc'd,
- * or NULL with *why. */
+/* A contact's JID as the server stores it: checked, bare, without a
+ * trailing dot, in lowercase as servers casefold it (so that a file that
+ * says Bob@Example.org is not a change every run). malloc'd, or NULL with
+ * *why. */
 static char *
 contact_jid(const char *s, const char **why)
 {
@@ -78,10 +78,13 @@ contact_jid(const char *s, const char **why)
 	}
 	j = xt_strdup(s);
 	xt_jid_strip_dot(j);
-	for (p = j; *p != '\0' && *p != '/'; p++)
-		if ((unsigned char)*p < 0x80)
-			*p = (char)tolower((unsigned char)*p);
-	return j;
+	if ((p = xt_jid_fold(j)) == NULL) {
+		free(j);
+		*why = "not UTF-8";
+		return NULL;
+	}
+	free(j);
+	return p;
 }
 
 static char *
@@ -290,19 +293,29 @@ list(int export)
 /* The JIDs whose push is awaited. */
 static struct xt_strset *awaited;
 
+/* The server's form of a JID may differ in case from ours (a non-ASCII
+ * capital that it casefolds): both sides are folded to match. */
 static void
 await_push(const char *jid)
 {
+	char *k = xt_jid_fold(jid);
+
 	if (awaited == NULL)
 		awaited = xt_strset_new();
-	xt_strset_add(awaited, jid);
+	xt_strset_add(awaited, k ? k : jid);
+	free(k);
 }
 
 static void
 pushed(const char *jid)
 {
-	if (awaited != NULL)
-		xt_strset_remove(awaited, jid);
+	char *k;
+
+	if (awaited == NULL)
+		return;
+	k = xt_jid_fold(jid);
+	xt_strset_remove(awaited, k ? k : jid);
+	free(k);
 }
 
 static size_t
@@ -434,6 +447,7 @@ add(const char **jids)
 {
 	struct xt_roster *r;
 	struct xt_roster_item *want, *cur;
+	struct xt_strset *named = xt_strset_new();
 	struct change *c;
 	size_t n, i, j, k = 0;
 	int status;
@@ -448,6 +462,9 @@ add(const char **jids)
 		xt_die(XT_SOFTWARE, "out of memory");
 	for (i = 0; i < n; i++) {
 		want[i].jid = checked_jid(jids[i]);
+		/* The same contact twice is one change. */
+		if (!xt_strset_add(named, want[i].jid))
+			continue;
 		cur = xt_roster_find(r, want[i].jid);
 		/* What is not given stays as it is. */
 		want[i].name = xt_strdup(opt.name ? opt.name : cur ?
@@ -476,6 +493,7 @@ add(const char **jids)
 	status = apply(c, k, opt.subscribe ? 2 : 0);
 	if (status == 0 && k < n && opt.subscribe)
 		status = xt_barrier(S);
+	xt_strset_free(named);
 	for (i = 0; i < n; i++)
 		xt_roster_item_clear(&want[i]);
 	free(want);
@@ -489,6 +507,7 @@ remove_items(const char **jids)
 {
 	struct xt_roster *r;
 	struct xt_roster_item *it;
+	struct xt_strset *named = xt_strset_new();
 	struct change *c;
 	size_t n, i, k = 0;
 	int status, absent = 0;
@@ -503,6 +522,11 @@ remove_items(const char **jids)
 		xt_die(XT_SOFTWARE, "out of memory");
 	for (i = 0; i < n; i++) {
 		it[k].jid = checked_jid(jids[i]);
+		if (!xt_strset_add(named, it[k].jid)) {
+			free(it[k].jid);
+			it[k].jid = NULL;
+			continue;
+		}
 		if (xt_roster_find(r, it[k].jid) == NULL) {
 			xt_error("'%s' is not in the roster of '%s'",
 			    it[k].jid, bare_self());
@@ -519,6 +543,7 @@ remove_items(const char **jids)
 	status = apply(c, k, 0);
 	if (status == 0 && absent)
 		status = XT_NEGATIVE;
+	xt_strset_free(named);
 	for (i = 0; i < k; i++)
 		xt_roster_item_clear(&it[i]);
 	free(it);
@@ -1175,7 +1200,7 @@ main(int argc, const char **argv)
 	static const char *none[] = { NULL };
 	poptContext pc;
 	const char **args, *cmd;
-	int status, nargs;
+	int status, nargs, i;
 
 	static const char *const names[] = { "list", "add", "remove",
 		"subscribe", "unsubscribe", "approve", "deny", "pending",
@@ -1202,6 +1227,10 @@ main(int argc, const char **argv)
 	if (xt_opt.format == XT_FMT_XML && strcmp(cmd, "import") == 0)
 		xt_die(XT_USAGE, "import prints its changes as text or JSON: "
 		    "use -o text or -o json");
+	/* JIDs are checked before connecting: a typo costs no login. */
+	if (strcmp(cmd, "import") != 0)
+		for (i = 0; args[i] != NULL; i++)
+			free(checked_jid(args[i]));
 	/* The file first: a bad one is an error before any connection. */
 	if (strcmp(cmd, "import") == 0)
 		read_wanted(&wanted, args[0]);

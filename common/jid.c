@@ -4,6 +4,12 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <limits.h>
+#include <locale.h>
+#include <stdlib.h>
+#include <wchar.h>
+#include <wctype.h>
+
 #include "xt.h"
 
 #define XT_JID_PART_MAX 1023	/* RFC 7622 3.2-3.4: 1 to 1023 octets */
@@ -161,4 +167,53 @@ xt_jid_strip_dot(char *s)
 	 * "." alone is left to be refused. */
 	if (end - dom > 1 && end[-1] == '.')
 		memmove(end - 1, end, strlen(end) + 1);
+}
+
+/* The lowercase of each character, in UTF-8, whatever the user's locale;
+ * NULL if s is not UTF-8. */
+char *
+xt_jid_fold(const char *s)
+{
+	static locale_t utf8;
+	size_t len = strlen(s), i = 0, o = 0, n;
+	/* A lowercase letter may take more bytes than its capital (U+023A
+	 * is 2, U+2C65 3): room for every character to grow to 4. */
+	size_t cap = len * 4 + MB_LEN_MAX + 1;
+	char *out = malloc(cap);
+	mbstate_t in_st, out_st;
+	wchar_t wc;
+	locale_t old;
+
+	if (out == NULL)
+		xt_die(XT_SOFTWARE, "out of memory");
+	if (utf8 == (locale_t)0)
+		utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+	if (utf8 == (locale_t)0) {
+		/* No UTF-8 locale: ASCII letters at least. */
+		for (i = 0; i <= len; i++)
+			out[i] = s[i] >= 'A' && s[i] <= 'Z' ? s[i] + 32 : s[i];
+		return out;
+	}
+	old = uselocale(utf8);
+	memset(&in_st, 0, sizeof(in_st));
+	memset(&out_st, 0, sizeof(out_st));
+	while (i < len) {
+		n = mbrtowc(&wc, s + i, len - i, &in_st);
+		if (n == (size_t)-1 || n == (size_t)-2 || n == 0) {
+			uselocale(old);
+			free(out);
+			return NULL;
+		}
+		i += n;
+		if (o + MB_LEN_MAX >= cap) {
+			uselocale(old);
+			free(out);
+			return NULL;
+		}
+		o += wcrtomb(out + o, (wchar_t)towlower_l((wint_t)wc, utf8),
+		    &out_st);
+	}
+	out[o] = '\0';
+	uselocale(old);
+	return out;
 }

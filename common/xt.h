@@ -218,6 +218,9 @@ unsigned long xt_file_nul_line(const char *buf, size_t len);
 int xt_jid_valid(const char *s, const char **why);
 /* Drop the dot that may end a domainpart (RFC 7622 3.2), in place. */
 void xt_jid_strip_dot(char *s);
+/* s with every letter in lowercase (Unicode, as servers casefold the
+ * local and domain parts of a JID); malloc'd, NULL if s is not UTF-8. */
+char *xt_jid_fold(const char *s);
 
 /* ---- dns.c: where to connect ---- */
 

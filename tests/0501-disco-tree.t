@@ -228,6 +228,6 @@ kill -CONT "$bobpid"
 is_rc 1 "--tree of a target that never answers, --wait 1: exit 1"
 is "$(field_of 0 "$bob" 5)" timeout "the target is shown, marked timeout"
 is "$(summary "$XT_TMP/err")" "2 2 2" "-v: 2 requests, 2 in flight, 2 unanswered"
-like "$xt_err" 'xmpp-disco: 2 requests were answered with an error or not at all \(marked in the tree\)' \
-    "... and says so"
+like "$xt_err" "xmpp-disco: '$bob' did not answer disco#info within 1 s" \
+    "... and says so, naming the target"
 xt_recv_stop "$XT_TMP/bob2.jsonl"

@@ -11,7 +11,7 @@ xt_need_bin xmpp-roster
 # This test empties whole rosters (--prune): never a shared server.
 unset XT_SERVER_DIR
 xt_server
-plan 88
+plan 91
 
 . "$XT_TESTS/send.sh"
 
@@ -23,6 +23,13 @@ roster() {
 	shift
 	xt_run xmpp-roster --server "127.0.0.1:$XT_PORT" --cafile "$XT_CAFILE" \
 	    --jid "$_u@$XT_DOMAIN" --password-file "$XT_TMP/$_u.pw" "$@"
+}
+# empty_roster USER: remove every contact of USER (an import of nothing
+# with --prune is refused: it would be how a failed export empties one).
+empty_roster() {
+	roster "$1" list </dev/null
+	_jids=$(cut -f1 "$XT_TMP/out")
+	[ -z "$_jids" ] || roster "$1" remove $_jids </dev/null
 }
 # export USER FILE [ARGS...]: USER's roster exported to FILE.
 export_to() {
@@ -66,7 +73,7 @@ same_items() {
 # ---- an empty roster to begin with ----
 
 for u in alice bob carol; do
-	roster $u import /dev/null --prune </dev/null
+	empty_roster $u
 	[ "$xt_rc" = 0 ] || diag "emptying $u: exit $xt_rc: $xt_err"
 done
 roster alice list </dev/null
@@ -135,7 +142,7 @@ for l in lines:
 ' "$XT_TMP/alice.xml"
 
 for fmt in jsonl xml csv; do
-	roster bob import /dev/null --prune </dev/null
+	empty_roster bob
 	roster bob import "$XT_TMP/alice.$fmt" </dev/null
 	is_rc 0 "$fmt: import into bob's empty roster: exit 0"
 	is "$(grep -c '^+ ' "$XT_TMP/out")" 8 "$fmt: eight additions"
@@ -162,7 +169,7 @@ sed 's/^<item xmlns="jabber:iq:roster" /<item /' "$XT_TMP/alice.xml" |
     { echo '<query xmlns="jabber:iq:roster">'; cat; echo '</query>'; } >"$XT_TMP/query.xml"
 tail -n +2 "$XT_TMP/alice.csv" >"$XT_TMP/noheader.csv"
 for f in items.json iq.xml query.xml noheader.csv; do
-	roster bob import /dev/null --prune </dev/null
+	empty_roster bob
 	roster bob import - <"$XT_TMP/$f"
 	is_rc 0 "$f from stdin: exit 0"
 	export_to bob "$XT_TMP/bob.jsonl"
@@ -228,6 +235,14 @@ roster alice import "$XT_TMP/three.jsonl" --prune -vv </dev/null
 is "$xt_rc|$xt_out|$(sets)" "0||0" "--prune again: nothing printed, no roster set"
 roster alice import "$XT_TMP/items.jsonl" </dev/null
 is "$(grep -c '^- ' "$XT_TMP/out")" 0 "without --prune nothing is removed"
+export_to alice "$XT_TMP/before.jsonl"
+printf 'jid,name,groups\r\n' >"$XT_TMP/nothing.csv"
+roster alice import "$XT_TMP/nothing.csv" --prune </dev/null
+is_rc 65 "--prune with a file that lists no contact (a header alone): 65"
+like "$xt_err" "nothing.csv lists no contact: --prune would remove every one; refusing" \
+    "... saying why"
+export_to alice "$XT_TMP/after.jsonl"
+ok "... and the roster is untouched" cmp -s "$XT_TMP/before.jsonl" "$XT_TMP/after.jsonl"
 
 # ---- a file that names a contact twice: the last one counts ----
 
@@ -270,7 +285,7 @@ else
 	refused=carol@$XT_DOMAIN
 	cond=not-allowed
 fi
-roster carol import /dev/null --prune </dev/null
+empty_roster carol
 roster carol import "$XT_TMP/refused.jsonl" </dev/null
 is_rc 1 "$XT_SERVER_KIND refuses one of three changes: exit 1"
 like "$xt_err" "^xmpp-roster: cannot add '$refused': $cond" \

@@ -30,7 +30,7 @@ has_line() {
 # summary FILE: the numbers of the -v summary line in FILE ("N P U"):
 # requests, at most in flight, unanswered.
 summary() {
-	sed -n 's/^xmpp-disco: \([0-9]*\) requests, at most \([0-9]*\) in flight, \([0-9]*\) unanswered, [0-9.]* s$/\1 \2 \3/p' \
+	sed -n 's/^xmpp-disco: \([0-9]*\) requests, at most \([0-9]*\) in flight, \([0-9]*\) unanswered, [0-9.]* ms$/\1 \2 \3/p' \
 	    "$1"
 }
 

@@ -3,6 +3,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <stdlib.h>
+
 #include "tap.h"
 #include "xt.h"
 
@@ -32,6 +34,15 @@ strip(const char *in, const char *exp)
 	snprintf(buf, sizeof(buf), "%s", in);
 	xt_jid_strip_dot(buf);
 	is(buf, exp, "strip dot: '%s'", in);
+}
+
+static void
+fold(const char *in, const char *exp)
+{
+	char *f = xt_jid_fold(in);
+
+	is(f, exp, "fold: '%s'", in);
+	free(f);
 }
 
 int
@@ -105,5 +116,13 @@ main(void)
 	strip("alice@x./", "alice@x/");
 	strip("alice@./r", "alice@./r");
 	strip("user@host/a@b.", "user@host/a@b.");
+	fold("alice@xt.test", "alice@xt.test");
+	fold("Bob@Example.ORG", "bob@example.org");
+	fold("\xc3\x9cLF@Example.org", "\xc3\xbclf@example.org");
+	fold("\xce\xa3\xce\xbf\xcf\x86\xce\xaf\xce\xb1@x", "\xcf\x83\xce\xbf\xcf\x86\xce\xaf\xce\xb1@x");
+	fold("", "");
+	/* U+023A (2 bytes) lowercases to U+2C65 (3 bytes). */
+	fold("\xc8\xba\xc8\xba\xc8\xba", "\xe2\xb1\xa5\xe2\xb1\xa5\xe2\xb1\xa5");
+	ok(xt_jid_fold("a\xff") == NULL, "fold: not UTF-8 is NULL");
 	return done_testing();
 }
