@@ -18,6 +18,9 @@
 #define NS_PRIVATE "jabber:iq:private"
 #define NS_COMMANDS "http://jabber.org/protocol/commands"
 #define NS_SERVERINFO "http://jabber.org/network/serverinfo"
+/* Items asked per page, where the entity pages them (XEP-0059): ejabberd
+ * 23.01 gives at most 100 and, asked for more, pages out of order. */
+#define PAGE 100
 
 static struct {
 	int info, items, tree, software, time, uptime, contact, commands;
@@ -340,6 +343,7 @@ struct node {
 	int items_asked;
 	struct xt_disco_items *items;
 	char *items_err;
+	char *after;		/* the last page asked came after this id */
 	struct node **kids;
 	size_t nkids;
 	int repeat;		/* shown elsewhere in the tree: not walked */
@@ -405,6 +409,7 @@ node_free(struct node *n)
 	free(n->name);
 	free(n->info_err);
 	free(n->items_err);
+	free(n->after);
 	free(n);
 }
 
@@ -456,6 +461,11 @@ info_cb(struct xt_session *s, xmpp_stanza_t *reply, void *arg)
 	struct node *n = arg;
 
 	(void)s;
+	if (reply == NULL && xt_iq_pool_unsent(pool)) {
+		n->unasked = 1;
+		unasked++;
+		return;
+	}
 	walk_reply_xml(reply);
 	if ((n->info = xt_disco_info_parse(reply)) == NULL) {
 		n->info_err = xt_strdup(condition(reply));
@@ -477,25 +487,48 @@ ask_info(struct node *n)
 	}
 }
 
+static void ask_page(struct node *n, const char *after);
+
+/* Items come by pages where the entity pages them (XEP-0059): each page
+ * is added to the node's items, and the next one asked, until the last. */
 static void
 items_cb(struct xt_session *s, xmpp_stanza_t *reply, void *arg)
 {
 	struct node *n = arg, *k;
-	size_t i;
+	struct xt_disco_items *page;
+	size_t i, had;
 
 	(void)s;
+	if (reply == NULL && xt_iq_pool_unsent(pool)) {
+		n->unasked = 1;
+		unasked++;
+		return;
+	}
 	walk_reply_xml(reply);
-	if ((n->items = xt_disco_items_parse(reply)) == NULL) {
+	if ((page = xt_disco_items_parse(reply)) == NULL) {
 		n->items_err = xt_strdup(condition(reply));
 		failures++;
 		say_failure(n->jid, "disco#items", reply);
 		return;
 	}
-	if (n->items->n == 0)
-		return;
-	if ((n->kids = calloc(n->items->n, sizeof(*n->kids))) == NULL)
-		xt_die(XT_SOFTWARE, "out of memory");
-	for (i = 0; i < n->items->n; i++) {
+	if (n->items == NULL) {
+		n->items = page;
+		had = 0;
+	} else {
+		had = n->items->n;
+		for (i = 0; i < page->n; i++) {
+			n->items->items = xt_grow(n->items->items,
+			    n->items->n, sizeof(page->items[0]));
+			n->items->items[n->items->n++] = page->items[i];
+		}
+		page->n = 0;
+	}
+	if (n->items->n > had) {
+		n->kids = realloc(n->kids, n->items->n * sizeof(*n->kids));
+		if (n->kids == NULL)
+			xt_die(XT_SOFTWARE, "out of memory");
+	}
+	for (i = had; i < n->items->n; i++) {
 		k = node_new(n->items->items[i].jid, n->items->items[i].node,
 		    n->items->items[i].name, n->depth + 1);
 		n->kids[n->nkids++] = k;
@@ -506,17 +539,40 @@ items_cb(struct xt_session *s, xmpp_stanza_t *reply, void *arg)
 		else
 			ask_info(k);
 	}
+	/* A page that is not the last: a last id, items in it, and fewer
+	 * than the count, when the entity says one. */
+	if (page->last != NULL && n->items->n > had && (page->count < 0 ||
+	    (long)n->items->n < page->count) && (n->after == NULL ||
+	    strcmp(n->after, page->last) != 0))
+		ask_page(n, page->last);
+	if (page != n->items)
+		xt_disco_items_free(page);
+}
+
+static void
+ask_page(struct node *n, const char *after)
+{
+	/* The page asked after: a server that answers the same page again
+	 * does not make the walk go round. */
+	if (after != NULL) {
+		free(n->after);
+		n->after = xt_strdup(after);
+	}
+	/* Before the info of the items queued: the listing comes first,
+	 * within --max-requests, and the details after. */
+	if (xt_iq_pool_add_first(pool, xt_disco_items_page(xt_session_ctx(S),
+	    n == root ? cfg.target : n->jid, n->node, PAGE, after), items_cb,
+	    n) != 0) {
+		n->unasked = 1;
+		unasked++;
+	}
 }
 
 static void
 ask_items(struct node *n)
 {
 	n->items_asked = 1;
-	if (xt_iq_pool_add(pool, xt_disco_new(xt_session_ctx(S), NULL,
-	    n == root ? cfg.target : n->jid, n->node, 1), items_cb, n) != 0) {
-		n->unasked = 1;
-		unasked++;
-	}
+	ask_page(n, NULL);
 }
 
 static const char *
@@ -1216,9 +1272,11 @@ ask_rooms(void)
 
 	for (i = 0; i < C.ncomp; i++)
 		if (xt_disco_identity(C.comp[i].info, "conference", "text")) {
-			xt_iq_pool_add(pool, xt_disco_new(xt_session_ctx(S),
-			    NULL, C.comp[i].jid, NULL, 1), rooms_cb,
-			    &C.comp[i]);
+			/* One room is enough; by page, so that ejabberd
+			 * lists empty rooms too. */
+			xt_iq_pool_add(pool, xt_disco_items_page(
+			    xt_session_ctx(S), C.comp[i].jid, NULL, 1, NULL),
+			    rooms_cb, &C.comp[i]);
 			asked = 1;
 		}
 	return asked;

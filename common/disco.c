@@ -139,6 +139,25 @@ xt_disco_info_free(struct xt_disco_info *d)
 	free(d);
 }
 
+xmpp_stanza_t *
+xt_disco_items_page(xmpp_ctx_t *ctx, const char *to, const char *node,
+    int max, const char *after)
+{
+	xmpp_stanza_t *iq = xt_disco_new(ctx, NULL, to, node, 1), *set;
+	char buf[24];
+
+	/* XEP-0059: an entity that does not page ignores it and sends all;
+	 * ejabberd's MUC lists its empty rooms only when asked by page
+	 * (beyond max_rooms_discoitems, 100). */
+	set = xt_stanza_add(xmpp_stanza_get_children(iq), "set", XT_NS_RSM,
+	    NULL);
+	snprintf(buf, sizeof(buf), "%d", max);
+	xt_stanza_add(set, "max", NULL, buf);
+	if (after != NULL)
+		xt_stanza_add(set, "after", NULL, after);
+	return iq;
+}
+
 struct xt_disco_items *
 xt_disco_items_parse(xmpp_stanza_t *reply)
 {
@@ -162,6 +181,16 @@ xt_disco_items_parse(xmpp_stanza_t *reply)
 		it->node = xt_strdup(xmpp_stanza_get_attribute(c, "node"));
 		it->name = xt_strdup(xmpp_stanza_get_attribute(c, "name"));
 	}
+	d->count = -1;
+	if ((c = xmpp_stanza_get_child_by_ns(q, XT_NS_RSM)) != NULL) {
+		char *t;
+
+		d->last = xt_stanza_child_text(c, "last");
+		if ((t = xt_stanza_child_text(c, "count")) != NULL) {
+			d->count = strtol(t, NULL, 10);
+			free(t);
+		}
+	}
 	return d;
 }
 
@@ -178,5 +207,6 @@ xt_disco_items_free(struct xt_disco_items *d)
 		free(d->items[i].name);
 	}
 	free(d->items);
+	free(d->last);
 	free(d);
 }

@@ -24,7 +24,8 @@ struct xt_iq_pool {
 	struct req *head, **tail;	/* queued, not sent */
 	struct req **flight;	/* parallel slots, NULL when free */
 	int inflight, peak;
-	long added, sent, timeouts;
+	long added, sent, timeouts, unsent;
+	int draining;
 };
 
 struct xt_iq_pool *
@@ -82,7 +83,7 @@ pump(struct xt_iq_pool *p)
 	int i;
 
 	while (p->inflight < p->parallel && p->head != NULL &&
-	    xt_session_online(p->s)) {
+	    xt_session_online(p->s) && (p->max <= 0 || p->sent < p->max)) {
 		r = p->head;
 		if ((p->head = r->next) == NULL)
 			p->tail = &p->head;
@@ -102,14 +103,16 @@ pump(struct xt_iq_pool *p)
 	}
 }
 
-int
-xt_iq_pool_add(struct xt_iq_pool *p, xmpp_stanza_t *iq, xt_iq_cb cb,
-    void *arg)
+static int
+add(struct xt_iq_pool *p, xmpp_stanza_t *iq, xt_iq_cb cb, void *arg,
+    int first)
 {
 	struct req *r;
 
-	if (p->max > 0 && p->added >= p->max) {
+	/* Once max were sent, nothing more goes out. */
+	if (p->max > 0 && p->sent >= p->max) {
 		xmpp_stanza_release(iq);
+		p->unsent++;
 		return -1;
 	}
 	if ((r = calloc(1, sizeof(*r))) == NULL)
@@ -119,10 +122,61 @@ xt_iq_pool_add(struct xt_iq_pool *p, xmpp_stanza_t *iq, xt_iq_cb cb,
 	r->cb = cb;
 	r->arg = arg;
 	r->pool = p;
-	*p->tail = r;
-	p->tail = &r->next;
+	if (first) {
+		if ((r->next = p->head) == NULL)
+			p->tail = &r->next;
+		p->head = r;
+	} else {
+		*p->tail = r;
+		p->tail = &r->next;
+	}
 	pump(p);
 	return 0;
+}
+
+int
+xt_iq_pool_add(struct xt_iq_pool *p, xmpp_stanza_t *iq, xt_iq_cb cb,
+    void *arg)
+{
+	return add(p, iq, cb, arg, 0);
+}
+
+int
+xt_iq_pool_add_first(struct xt_iq_pool *p, xmpp_stanza_t *iq, xt_iq_cb cb,
+    void *arg)
+{
+	return add(p, iq, cb, arg, 1);
+}
+
+/* max were sent: what is still queued will not be; each callback is
+ * told with a NULL reply while xt_iq_pool_unsent() says so. */
+static void
+drain(struct xt_iq_pool *p)
+{
+	struct req *r;
+
+	p->draining = 1;
+	while ((r = p->head) != NULL) {
+		if ((p->head = r->next) == NULL)
+			p->tail = &p->head;
+		xmpp_stanza_release(r->iq);
+		p->unsent++;
+		r->cb(p->s, NULL, r->arg);
+		free(r);
+	}
+	p->draining = 0;
+}
+
+int
+xt_iq_pool_unsent(const struct xt_iq_pool *p)
+{
+	return p->draining;
+}
+
+long
+xt_iq_pool_not_sent(const struct xt_iq_pool *p)
+{
+	return p->unsent;
 }
 
 /* A reply overdue: the request ends with no answer, the walk goes on. */
@@ -165,6 +219,9 @@ pool_done(void *arg)
 		    p->inflight, p->inflight == 1 ? "request" : "requests");
 		return 1;
 	}
+	if (p->inflight == 0 && p->head != NULL && p->max > 0 &&
+	    p->sent >= p->max)
+		drain(p);
 	return p->inflight == 0 && p->head == NULL;
 }
 
@@ -202,7 +259,7 @@ xt_iq_pool_timeouts(const struct xt_iq_pool *p)
 int
 xt_iq_pool_full(const struct xt_iq_pool *p)
 {
-	return p->max > 0 && p->added >= p->max;
+	return p->max > 0 && p->sent >= p->max;
 }
 
 void

@@ -436,10 +436,17 @@ struct xt_iq_pool;
 struct xt_iq_pool *xt_iq_pool_new(struct xt_session *s, int parallel,
     long max, double wait);
 /* Queue iq (the pool takes it) and send it when a slot is free; cb gets
- * the reply, or NULL when none came within wait. -1 (iq released, cb
- * never called) once max requests were added. A callback may add more. */
+ * the reply, or NULL when none came within wait, or when it will not be
+ * sent because max were (xt_iq_pool_unsent() is 1 during that call).
+ * -1 (iq released, cb never called) once max requests were sent. A
+ * callback may add more. _first puts it before those queued. */
 int xt_iq_pool_add(struct xt_iq_pool *p, xmpp_stanza_t *iq, xt_iq_cb cb,
     void *arg);
+int xt_iq_pool_add_first(struct xt_iq_pool *p, xmpp_stanza_t *iq,
+    xt_iq_cb cb, void *arg);
+int xt_iq_pool_unsent(const struct xt_iq_pool *p);
+/* Requests never sent because max were. */
+long xt_iq_pool_not_sent(const struct xt_iq_pool *p);
 /* Fail the run with 75 when replies are due and the server has sent
  * nothing for seconds (for a run bounded by progress, not by -w). */
 void xt_iq_pool_set_idle(struct xt_iq_pool *p, double seconds);
@@ -447,7 +454,7 @@ void xt_iq_pool_set_idle(struct xt_iq_pool *p, double seconds);
  * code of the session's failure. */
 int xt_iq_pool_run(struct xt_iq_pool *p);
 /* Requests sent, the most in flight at once, those never answered, and
- * whether max was reached. */
+ * whether max were sent. */
 long xt_iq_pool_sent(const struct xt_iq_pool *p);
 int xt_iq_pool_peak(const struct xt_iq_pool *p);
 long xt_iq_pool_timeouts(const struct xt_iq_pool *p);
@@ -494,6 +501,7 @@ xmpp_stanza_t *xt_form_add_field(xmpp_stanza_t *form, const char *var,
 
 #define XT_NS_DISCO_INFO "http://jabber.org/protocol/disco#info"
 #define XT_NS_DISCO_ITEMS "http://jabber.org/protocol/disco#items"
+#define XT_NS_RSM "http://jabber.org/protocol/rsm"
 
 struct xt_identity {
 	char *category, *type, *name, *lang;
@@ -515,12 +523,18 @@ struct xt_disco_item {
 struct xt_disco_items {
 	struct xt_disco_item *items;
 	size_t n;
+	char *last;		/* XEP-0059: the page's last id, or NULL */
+	long count;		/* ... the items in all, -1 if not said */
 };
 
 /* A disco#info (items 0) or disco#items request to to (NULL: our
  * server), of node (may be NULL). */
 xmpp_stanza_t *xt_disco_new(xmpp_ctx_t *ctx, const char *id, const char *to,
     const char *node, int items);
+/* A disco#items request of one page of max items, after the id after
+ * (NULL: the first page), XEP-0059. */
+xmpp_stanza_t *xt_disco_items_page(xmpp_ctx_t *ctx, const char *to,
+    const char *node, int max, const char *after);
 /* What a result says; NULL if reply is no disco#info/items result. */
 struct xt_disco_info *xt_disco_info_parse(xmpp_stanza_t *reply);
 struct xt_disco_items *xt_disco_items_parse(xmpp_stanza_t *reply);

@@ -90,14 +90,17 @@ is "$(printf '%s\n' "$xt_out" | grep -F "\"$bob\"")" \
     "{\"jid\":\"$bob\",\"subscription\":\"none\",\"ask\":\"subscribe\",\"groups\":[]}" \
     "... in json"
 
-roster bob pending
+# ejabberd 23.01 hands the requests kept only to a resource of priority
+# 0 or more: there the documented --priority 0.
+if [ "$XT_SERVER_KIND" = ejabberd ]; then prio=0; else prio=-1; fi
+roster bob pending --priority $prio
 is_rc 0 "pending, with the request made while bob was offline: exit 0"
 is "$xt_out" "$alice" "... lists alice, the JID alone"
-roster bob pending -o json
+roster bob pending --priority $prio -o json
 is "$xt_out" "{\"jid\":\"$alice\"}" "... in json"
 roster bob pending -vv
 like "$xt_err" "SENT: <presence><priority>-1</priority></presence>" \
-    "... with initial presence at priority -1"
+    "... with initial presence at priority -1 by default"
 
 roster bob approve "$alice" -v
 is_rc 0 "bob approves: exit 0"
@@ -112,7 +115,7 @@ is "$xt_rc/$xt_out" "0/" "no request pending for bob any more"
 roster bob subscribe "$alice"
 is_rc 0 "bob subscribes to alice: exit 0"
 is "$(sub bob "$alice")" "from subscribe" "bob's side: from, ask subscribe"
-roster alice pending
+roster alice pending --priority $prio
 is "$xt_out" "$bob" "alice's pending lists bob"
 roster alice approve "$bob"
 is_rc 0 "alice approves: exit 0"
@@ -168,7 +171,7 @@ if [ "$XT_SERVER_KIND" = ejabberd ]; then
 	    "... the message says so"
 	roster alice subscribe "$carol"
 	is "$(sub carol "$alice")" "-" "... then alice's request gives carol no subscription"
-	roster carol pending -o json
+	roster carol pending --priority $prio -o json
 	is "$xt_out" "{\"jid\":\"$alice\"}" "... but a request to answer"
 	roster carol deny "$alice"
 	roster alice unsubscribe "$carol"
