@@ -4,6 +4,11 @@
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
 MANDIR ?= $(PREFIX)/share/man
+# bash-completion's own directory when it says where that is, else one
+# under PREFIX; zsh's site-functions under PREFIX.
+BASHCOMPDIR ?= $(or $(shell pkg-config --variable=completionsdir \
+	bash-completion 2>/dev/null),$(PREFIX)/share/bash-completion/completions)
+ZSHCOMPDIR ?= $(PREFIX)/share/zsh/site-functions
 
 PKGS = libstrophe openssl expat popt inih jansson
 CFLAGS ?= -O2 -g
@@ -38,8 +43,11 @@ FUZZ = reader config legacy credentials jid scram output datetime srv disco
 REPLAY = $(FUZZ:%=tests/fuzz/replay-%)
 MAN1 = $(TOOLS:%=man/%.1)
 MAN = $(MAN1) man/xmpp-tools.7 man/xmpp-tools.conf.5
+# Made by scripts/gen-completion from each tool's --list-options.
+BASHCOMP = $(TOOLS:%=completion/bash/%)
+ZSHCOMP = $(TOOLS:%=completion/zsh/_%)
 
-all: $(BINS) $(UNITS) $(REPLAY) scripts/measure
+all: $(BINS) $(UNITS) $(REPLAY) scripts/measure $(BASHCOMP) $(ZSHCOMP)
 
 # Everything built depends on the flags it was built with: build.flags
 # holds them and is rewritten only when they change (SANITIZE=1 or back,
@@ -55,6 +63,14 @@ common/libxt.a: $(LIBOBJ)
 $(LIBOBJ): common/xt.h build.flags
 cmd/%: cmd/%.c common/libxt.a common/xt.h build.flags
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< common/libxt.a $(LDLIBS)
+completion/bash/%: cmd/% scripts/gen-completion completion/complete.bash
+	@mkdir -p $(@D)
+	scripts/gen-completion bash $< >$@.tmp || { rm -f $@.tmp; exit 1; }
+	@mv -f $@.tmp $@
+completion/zsh/_%: cmd/% scripts/gen-completion completion/complete.zsh
+	@mkdir -p $(@D)
+	scripts/gen-completion zsh $< >$@.tmp || { rm -f $@.tmp; exit 1; }
+	@mv -f $@.tmp $@
 # Peak memory of a child, for the tests of input bounds and the benches.
 scripts/measure: scripts/measure.c build.flags
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $<
@@ -135,22 +151,28 @@ demo:
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
-		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man7
+		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man7 \
+		$(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR)
 	install -m 755 $(BINS) $(DESTDIR)$(BINDIR)
 	install -m 644 $(MAN1) $(DESTDIR)$(MANDIR)/man1
 	install -m 644 man/xmpp-tools.conf.5 $(DESTDIR)$(MANDIR)/man5
 	install -m 644 man/xmpp-tools.7 $(DESTDIR)$(MANDIR)/man7
+	install -m 644 $(BASHCOMP) $(DESTDIR)$(BASHCOMPDIR)
+	install -m 644 $(ZSHCOMP) $(DESTDIR)$(ZSHCOMPDIR)
 
+# The files only: the directories may hold other packages' files.
 uninstall:
 	rm -f $(TOOLS:%=$(DESTDIR)$(BINDIR)/%) \
 		$(MAN1:man/%=$(DESTDIR)$(MANDIR)/man1/%) \
 		$(DESTDIR)$(MANDIR)/man5/xmpp-tools.conf.5 \
-		$(DESTDIR)$(MANDIR)/man7/xmpp-tools.7
+		$(DESTDIR)$(MANDIR)/man7/xmpp-tools.7 \
+		$(TOOLS:%=$(DESTDIR)$(BASHCOMPDIR)/%) \
+		$(TOOLS:%=$(DESTDIR)$(ZSHCOMPDIR)/_%)
 
 clean:
 	rm -f $(BINS) $(UNITS) $(REPLAY) $(LIBOBJ) common/libxt.a \
 		scripts/bench-recv scripts/measure build.flags
-	rm -rf $(FUZZ_DIR)
+	rm -rf $(FUZZ_DIR) completion/bash completion/zsh
 
 .PHONY: all check valgrind lint bench demo fuzz fuzz-build install uninstall \
 	clean FORCE
