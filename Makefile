@@ -4,6 +4,17 @@
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
 MANDIR ?= $(PREFIX)/share/man
+# bash-completion's own directory when it says where that is, else one
+# under PREFIX; zsh's site-functions under PREFIX.
+BASHCOMPDIR ?= $(or $(shell pkg-config --variable=completionsdir \
+	bash-completion 2>/dev/null),$(PREFIX)/share/bash-completion/completions)
+ZSHCOMPDIR ?= $(PREFIX)/share/zsh/site-functions
+# The version every --version prints, for the name of the tarball.
+VERSION := $(shell sed -n 's/^\#define XT_VERSION "\([^"]*\)".*/\1/p' \
+	common/xt.h)
+DIST = xmpp-tools-$(VERSION)
+# Where `make dist` writes $(DIST).tar.gz.
+DISTDIR ?= .
 
 PKGS = libstrophe openssl expat popt inih jansson
 CFLAGS ?= -O2 -g
@@ -38,8 +49,11 @@ FUZZ = reader config legacy credentials jid scram output datetime srv disco
 REPLAY = $(FUZZ:%=tests/fuzz/replay-%)
 MAN1 = $(TOOLS:%=man/%.1)
 MAN = $(MAN1) man/xmpp-tools.7 man/xmpp-tools.conf.5
+# Made by scripts/gen-completion from each tool's --list-options.
+BASHCOMP = $(TOOLS:%=completion/bash/%)
+ZSHCOMP = $(TOOLS:%=completion/zsh/_%)
 
-all: $(BINS) $(UNITS) $(REPLAY) scripts/measure
+all: $(BINS) $(UNITS) $(REPLAY) scripts/measure $(BASHCOMP) $(ZSHCOMP)
 
 # Everything built depends on the flags it was built with: build.flags
 # holds them and is rewritten only when they change (SANITIZE=1 or back,
@@ -55,6 +69,14 @@ common/libxt.a: $(LIBOBJ)
 $(LIBOBJ): common/xt.h build.flags
 cmd/%: cmd/%.c common/libxt.a common/xt.h build.flags
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< common/libxt.a $(LDLIBS)
+completion/bash/%: cmd/% scripts/gen-completion completion/complete.bash
+	@mkdir -p $(@D)
+	scripts/gen-completion bash $< >$@.tmp || { rm -f $@.tmp; exit 1; }
+	@mv -f $@.tmp $@
+completion/zsh/_%: cmd/% scripts/gen-completion completion/complete.zsh
+	@mkdir -p $(@D)
+	scripts/gen-completion zsh $< >$@.tmp || { rm -f $@.tmp; exit 1; }
+	@mv -f $@.tmp $@
 # Peak memory of a child, for the tests of input bounds and the benches.
 scripts/measure: scripts/measure.c build.flags
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $<
@@ -135,22 +157,70 @@ demo:
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
-		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man7
+		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man7 \
+		$(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR)
 	install -m 755 $(BINS) $(DESTDIR)$(BINDIR)
 	install -m 644 $(MAN1) $(DESTDIR)$(MANDIR)/man1
 	install -m 644 man/xmpp-tools.conf.5 $(DESTDIR)$(MANDIR)/man5
 	install -m 644 man/xmpp-tools.7 $(DESTDIR)$(MANDIR)/man7
+	install -m 644 $(BASHCOMP) $(DESTDIR)$(BASHCOMPDIR)
+	install -m 644 $(ZSHCOMP) $(DESTDIR)$(ZSHCOMPDIR)
 
+# The files only: the directories may hold other packages' files.
 uninstall:
 	rm -f $(TOOLS:%=$(DESTDIR)$(BINDIR)/%) \
 		$(MAN1:man/%=$(DESTDIR)$(MANDIR)/man1/%) \
 		$(DESTDIR)$(MANDIR)/man5/xmpp-tools.conf.5 \
-		$(DESTDIR)$(MANDIR)/man7/xmpp-tools.7
+		$(DESTDIR)$(MANDIR)/man7/xmpp-tools.7 \
+		$(TOOLS:%=$(DESTDIR)$(BASHCOMPDIR)/%) \
+		$(TOOLS:%=$(DESTDIR)$(ZSHCOMPDIR)/_%)
+
+# $(DISTDIR)/xmpp-tools-VERSION.tar.gz: the files of the commit checked
+# out (git archive HEAD), under xmpp-tools-VERSION/.
+dist:
+	@[ -n '$(VERSION)' ] || { echo 'make dist: no XT_VERSION in' \
+		'common/xt.h' >&2; exit 1; }
+	@command -v git >/dev/null 2>&1 || { echo 'make dist: git is' \
+		'not installed: the tarball is made with git archive' >&2; \
+		exit 1; }
+	@top=$$(git rev-parse --show-toplevel 2>/dev/null) && \
+		[ "$$(cd "$$top" && pwd -P)" = "$$(pwd -P)" ] || { \
+		echo 'make dist: $(CURDIR) is not a git checkout: the' \
+		'tarball holds the files git tracks, make it from a clone' \
+		'of xmpp-tools' >&2; exit 1; }
+	@git diff --quiet HEAD -- 2>/dev/null || echo 'make dist: warning:' \
+		'uncommitted changes are not in the tarball, made from HEAD' >&2
+	@mkdir -p $(DISTDIR)
+	git archive --format=tar.gz --prefix=$(DIST)/ \
+		-o $(DISTDIR)/$(DIST).tar.gz HEAD
+
+# The tarball as a user gets it: unpacked in a temporary directory, built
+# and tested there (make check), installed into a temporary root and
+# uninstalled, which must leave no file behind. XT_KEEP=1 keeps the
+# directory.
+distcheck: dist
+	@set -e; tmp=$$(mktemp -d "$${TMPDIR:-/tmp}/xt-distcheck.XXXXXX"); \
+	if [ "$${XT_KEEP:-0}" = 1 ]; then \
+		trap 'echo "distcheck: kept $$tmp"' EXIT; \
+	else \
+		trap 'rm -rf "$$tmp"' EXIT; \
+	fi; \
+	tar -xzf $(DISTDIR)/$(DIST).tar.gz -C "$$tmp"; \
+	echo "distcheck: $(DIST).tar.gz unpacked in $$tmp"; \
+	$(MAKE) -C "$$tmp/$(DIST)" check; \
+	$(MAKE) -C "$$tmp/$(DIST)" install DESTDIR="$$tmp/root" PREFIX=/usr; \
+	$(MAKE) -C "$$tmp/$(DIST)" uninstall DESTDIR="$$tmp/root" PREFIX=/usr; \
+	left=$$(find "$$tmp/root" ! -type d); \
+	if [ -n "$$left" ]; then \
+		echo "distcheck: make uninstall left:"; echo "$$left"; \
+		exit 1; \
+	fi; \
+	echo "distcheck: $(DISTDIR)/$(DIST).tar.gz is ready"
 
 clean:
 	rm -f $(BINS) $(UNITS) $(REPLAY) $(LIBOBJ) common/libxt.a \
 		scripts/bench-recv scripts/measure build.flags
-	rm -rf $(FUZZ_DIR)
+	rm -rf $(FUZZ_DIR) completion/bash completion/zsh
 
 .PHONY: all check valgrind lint bench demo fuzz fuzz-build install uninstall \
-	clean FORCE
+	dist distcheck clean FORCE
