@@ -6,9 +6,15 @@ BINDIR ?= $(PREFIX)/bin
 MANDIR ?= $(PREFIX)/share/man
 # bash-completion's own directory when it says where that is, else one
 # under PREFIX; zsh's site-functions under PREFIX.
-BASHCOMPDIR ?= $(or $(shell pkg-config --variable=completionsdir \
-	bash-completion 2>/dev/null),$(PREFIX)/share/bash-completion/completions)
+BASHCOMPDIR ?= $(or $(shell pkg-config --define-variable=prefix=$(PREFIX) \
+	--variable=completionsdir bash-completion 2>/dev/null), \
+	$(PREFIX)/share/bash-completion/completions)
 ZSHCOMPDIR ?= $(PREFIX)/share/zsh/site-functions
+# The service examples (examples/), as documentation.
+DOCDIR ?= $(PREFIX)/share/doc/xmpp-tools
+EXAMPLES = examples/README examples/crontab examples/xmpp-bot.service \
+	examples/xmpp-check.service examples/xmpp-check.timer \
+	examples/xmpp-alert@.service
 # The version every --version prints, for the name of the tarball.
 VERSION := $(shell sed -n 's/^\#define XT_VERSION "\([^"]*\)".*/\1/p' \
 	common/xt.h)
@@ -18,11 +24,12 @@ DISTDIR ?= .
 
 PKGS = libstrophe openssl expat popt inih jansson
 CFLAGS ?= -O2 -g
-CFLAGS += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Icommon \
+# override: a CFLAGS given on the command line keeps what the build needs.
+override CFLAGS += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Icommon \
 	$(shell pkg-config --cflags $(PKGS))
 LDLIBS = $(shell pkg-config --libs $(PKGS)) -lreadline -lresolv -lm
 ifeq ($(SANITIZE),1)
-CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer \
+override CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer \
 	-fno-sanitize-recover=undefined
 LDFLAGS += -fsanitize=address,undefined
 # A finding is exit 86, a status no tool uses: a test that expects a
@@ -158,13 +165,15 @@ demo:
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
 		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man7 \
-		$(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR)
+		$(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) \
+		$(DESTDIR)$(DOCDIR)/examples
 	install -m 755 $(BINS) $(DESTDIR)$(BINDIR)
 	install -m 644 $(MAN1) $(DESTDIR)$(MANDIR)/man1
 	install -m 644 man/xmpp-tools.conf.5 $(DESTDIR)$(MANDIR)/man5
 	install -m 644 man/xmpp-tools.7 $(DESTDIR)$(MANDIR)/man7
 	install -m 644 $(BASHCOMP) $(DESTDIR)$(BASHCOMPDIR)
 	install -m 644 $(ZSHCOMP) $(DESTDIR)$(ZSHCOMPDIR)
+	install -m 644 $(EXAMPLES) $(DESTDIR)$(DOCDIR)/examples
 
 # The files only: the directories may hold other packages' files.
 uninstall:
@@ -173,7 +182,8 @@ uninstall:
 		$(DESTDIR)$(MANDIR)/man5/xmpp-tools.conf.5 \
 		$(DESTDIR)$(MANDIR)/man7/xmpp-tools.7 \
 		$(TOOLS:%=$(DESTDIR)$(BASHCOMPDIR)/%) \
-		$(TOOLS:%=$(DESTDIR)$(ZSHCOMPDIR)/_%)
+		$(TOOLS:%=$(DESTDIR)$(ZSHCOMPDIR)/_%) \
+		$(EXAMPLES:examples/%=$(DESTDIR)$(DOCDIR)/examples/%)
 
 # $(DISTDIR)/xmpp-tools-VERSION.tar.gz: the files of the commit checked
 # out (git archive HEAD), under xmpp-tools-VERSION/.

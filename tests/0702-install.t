@@ -6,9 +6,10 @@
 # bash-completion's directory and zsh's site-functions and work there;
 # then make uninstall leaves no file. It leaves the directories install
 # made, empty: usr/bin, usr/share/man/man1, man5, man7, the bash
-# completion directory (usr/share/bash-completion/completions), and
-# usr/share/zsh/site-functions, with their parents. The same with BINDIR,
-# MANDIR, BASHCOMPDIR and ZSHCOMPDIR set.
+# completion directory (usr/share/bash-completion/completions),
+# usr/share/zsh/site-functions and usr/share/doc/xmpp-tools/examples, with
+# their parents. The same with BINDIR, MANDIR, BASHCOMPDIR, ZSHCOMPDIR
+# and DOCDIR set.
 #
 # make install builds first (make all): run through make check, or after
 # a make with the same flags, so that it has nothing to build.
@@ -25,7 +26,8 @@ done
 version=$(sed -n 's/^#define XT_VERSION "\([^"]*\)".*/\1/p' \
     "$XT_ROOT/common/xt.h")
 # Where the Makefile puts the bash completion with PREFIX=/usr.
-bashdir=$(pkg-config --variable=completionsdir bash-completion 2>/dev/null)
+bashdir=$(pkg-config --define-variable=prefix=/usr --variable=completionsdir \
+    bash-completion 2>/dev/null)
 [ -n "$bashdir" ] || bashdir=/usr/share/bash-completion/completions
 zshdir=/usr/share/zsh/site-functions
 if command -v man >/dev/null 2>&1; then
@@ -58,10 +60,14 @@ make_in() {
 	fi
 }
 
-# installed ROOT BINDIR MANDIR BASHCOMPDIR ZSHCOMPDIR: the checks of what
-# make install put under ROOT.
+# installed ROOT BINDIR MANDIR BASHCOMPDIR ZSHCOMPDIR DOCDIR: the checks of
+# what make install put under ROOT.
 installed() {
-	r=$1 bindir=$2 mandir=$3 bdir=$4 zdir=$5
+	r=$1 bindir=$2 mandir=$3 bdir=$4 zdir=$5 docdir=$6
+	for f in "$XT_ROOT"/examples/*; do
+		ok "$docdir/examples/${f##*/} is examples/${f##*/}" \
+		    cmp -s "$f" "$r$docdir/examples/${f##*/}"
+	done
 	for t in $tools; do
 		bin=$r$bindir/$t
 		if [ ! -x "$bin" ]; then
@@ -164,25 +170,28 @@ chmod 600 "$XT_TMP/config"
 # As a package build does.
 root=$XT_TMP/root
 if make_in "$root" install PREFIX=/usr; then
-	installed "$root" /usr/bin /usr/share/man "$bashdir" "$zshdir"
+	installed "$root" /usr/bin /usr/share/man "$bashdir" "$zshdir" \
+	    /usr/share/doc/xmpp-tools
 fi
 if make_in "$root" uninstall PREFIX=/usr; then
 	uninstalled "$root" /usr/bin /usr/share/man/man1 /usr/share/man/man5 \
-	    /usr/share/man/man7 "$bashdir" "$zshdir"
+	    /usr/share/man/man7 "$bashdir" "$zshdir" \
+	    /usr/share/doc/xmpp-tools/examples
 fi
 
 # Every directory set apart.
 root=$XT_TMP/root2
 set -- BINDIR=/opt/xt/bin MANDIR=/opt/xt/man BASHCOMPDIR=/opt/xt/bash \
-    ZSHCOMPDIR=/opt/xt/zsh
+    ZSHCOMPDIR=/opt/xt/zsh DOCDIR=/opt/xt/doc
 if make_in "$root" install PREFIX=/usr "$@"; then
-	installed "$root" /opt/xt/bin /opt/xt/man /opt/xt/bash /opt/xt/zsh
+	installed "$root" /opt/xt/bin /opt/xt/man /opt/xt/bash /opt/xt/zsh \
+	    /opt/xt/doc
 	is "$(cd "$root" && find . ! -type d ! -path './opt/xt/*')" "" \
-	    "with BINDIR MANDIR BASHCOMPDIR ZSHCOMPDIR, nothing elsewhere"
+	    "with BINDIR MANDIR BASHCOMPDIR ZSHCOMPDIR DOCDIR, nothing elsewhere"
 fi
 if make_in "$root" uninstall PREFIX=/usr "$@"; then
 	uninstalled "$root" /opt/xt/bin /opt/xt/man/man1 /opt/xt/man/man5 \
-	    /opt/xt/man/man7 /opt/xt/bash /opt/xt/zsh
+	    /opt/xt/man/man7 /opt/xt/bash /opt/xt/zsh /opt/xt/doc/examples
 fi
 
 done_testing
