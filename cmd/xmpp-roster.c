@@ -722,6 +722,10 @@ struct wanted {
 	const char *file;
 };
 
+/* What a parse holds that bad_input() must free before it exits. */
+static json_t *held_json;
+static char *held_field;
+
 static void __attribute__((noreturn, format(printf, 3, 4)))
 bad_input(const struct wanted *w, unsigned long line, const char *fmt, ...)
 {
@@ -731,6 +735,8 @@ bad_input(const struct wanted *w, unsigned long line, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	json_decref(held_json);
+	free(held_field);
 	if (line > 0)
 		xt_die(XT_DATAERR, "%s:%lu: %s", w->file, line, msg);
 	xt_die(XT_DATAERR, "%s: %s", w->file, msg);
@@ -783,6 +789,7 @@ from_json(struct wanted *w, const char *buf, size_t len)
 		if (all == NULL)
 			bad_input(w, array ? (unsigned long)err.line : line,
 			    "not JSON: %s", err.text);
+		held_json = all;
 		for (i = 0; i < (json_is_array(all) ? json_array_size(all) :
 		    1); i++) {
 			o = json_is_array(all) ? json_array_get(all, i) : all;
@@ -810,6 +817,7 @@ from_json(struct wanted *w, const char *buf, size_t len)
 			}
 		}
 		json_decref(all);
+		held_json = NULL;
 	}
 }
 
@@ -888,6 +896,7 @@ csv_record(const char **p, const char *end, char **f, size_t max,
 		len = 0;
 		if ((out = malloc(cap)) == NULL)
 			xt_die(XT_SOFTWARE, "out of memory");
+		held_field = out;
 		if (s < end && *s == '"') {
 			unsigned long open_line = *line;
 
@@ -901,8 +910,8 @@ csv_record(const char **p, const char *end, char **f, size_t max,
 					break;
 				if (*s == '\n')
 					(*line)++;
-				if (len + 2 > cap && (out = realloc(out,
-				    cap *= 2)) == NULL)
+				if (len + 2 > cap && (held_field = out =
+				    realloc(out, cap *= 2)) == NULL)
 					xt_die(XT_SOFTWARE, "out of memory");
 				out[len++] = *s;
 			}
@@ -910,13 +919,16 @@ csv_record(const char **p, const char *end, char **f, size_t max,
 		} else {
 			while (s < end && *s != ',' && *s != '\n' &&
 			    *s != '\r') {
-				if (len + 2 > cap && (out = realloc(out,
-				    cap *= 2)) == NULL)
+				if (len + 2 > cap && (held_field = out =
+				    realloc(out, cap *= 2)) == NULL)
 					xt_die(XT_SOFTWARE, "out of memory");
 				out[len++] = *s++;
 			}
 		}
 		out[len] = '\0';
+		if (s < end && *s != ',' && *s != '\r' && *s != '\n')
+			bad_input(w, *line, "text after a closing quote");
+		held_field = NULL;
 		if (n < max)
 			f[n++] = out;
 		else
