@@ -198,7 +198,7 @@ PY
 for n in 1 2; do
 	PW=$XT_ALICE_PW /usr/bin/python3 "$XT_TMP/execenv.py" $n \
 	    "$XT_BIN/xmpp-send" -v --server "127.0.0.1:$XT_SILENT_PORT" \
-	    --cafile "$XT_CAFILE" --jid "alice@$XT_DOMAIN" --timeout 5 \
+	    --cafile "$XT_CAFILE" --jid "alice@$XT_DOMAIN" --timeout 60 \
 	    --message x "bob@$XT_DOMAIN" </dev/null 2>"$XT_TMP/held.err" &
 	spid=$!
 	said "$spid" "$XT_TMP/held.err" "connected to" ||

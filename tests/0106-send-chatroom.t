@@ -71,6 +71,8 @@ is "$(field "$got" 6 body)" "$(printf 'line one\nline two ü')" \
 
 send -c -t groupchat -m "explicit type" "$ops"
 is_rc 0 "--chatroom --type groupchat: exit 0"
+# The room passes it on after our exit: counted from once it arrived.
+xt_recv_wait "$got" 7
 
 # ---- a nick conflict ----
 
