@@ -91,18 +91,6 @@ static int failures;		/* error replies and silences */
 } while (0)
 
 static void
-emit_json(json_t *o)
-{
-	char *line = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER |
-	    JSON_REAL_PRECISION(9));
-
-	if (line != NULL)
-		printf("%s\n", line);
-	free(line);
-	json_decref(o);
-}
-
-static void
 set_str(json_t *o, const char *key, const char *v)
 {
 	if (v != NULL)
@@ -692,7 +680,7 @@ print_walk(void)
 	if (xt_opt.format == XT_FMT_TEXT)
 		tree_text(root);
 	else if (xt_opt.format == XT_FMT_JSON)
-		emit_json(tree_json(root));
+		xt_write_json(stdout, tree_json(root));
 	else if (xt_opt.format == XT_FMT_DOT)
 		tree_dot(root);
 }
@@ -743,7 +731,7 @@ walk(void)
 				    json_items(root->items));
 			if (*node_error(root))
 				set_str(o, "error", node_error(root));
-			emit_json(o);
+			xt_write_json(stdout, o);
 		} else if (status == 0 && xt_opt.format == XT_FMT_DOT) {
 			tree_dot(root);
 		}
@@ -845,7 +833,7 @@ software(void)
 		set_str(o, "name", name);
 		set_str(o, "version", version);
 		set_str(o, "os", os);
-		emit_json(o);
+		xt_write_json(stdout, o);
 	}
 	free(name);
 	free(version);
@@ -935,7 +923,7 @@ clock_time(void)
 		json_object_set_new(o, "resolution_s", json_real(res));
 		json_object_set_new(o, "rtt_ms", json_real(
 		    round((t1 - t0) * 1e6) / 1e3));
-		emit_json(o);
+		xt_write_json(stdout, o);
 	}
 	free(utc);
 	free(tzo);
@@ -974,7 +962,7 @@ uptime(void)
 		set_str(o, "jid", who(cfg.target));
 		json_object_set_new(o, "uptime_s", json_integer(
 		    (json_int_t)v));
-		emit_json(o);
+		xt_write_json(stdout, o);
 	}
 	xmpp_stanza_release(reply);
 	return 0;
@@ -1026,7 +1014,7 @@ contact(void)
 		o = json_object();
 		set_str(o, "jid", who(cfg.target));
 		json_object_set_new(o, "contacts", c);
-		emit_json(o);
+		xt_write_json(stdout, o);
 	} else {
 		json_decref(c);
 	}
@@ -1060,7 +1048,7 @@ commands(void)
 		o = json_object();
 		set_str(o, "jid", who(cfg.target));
 		json_object_set_new(o, "commands", json_items(d));
-		emit_json(o);
+		xt_write_json(stdout, o);
 	}
 	xt_disco_items_free(d);
 	xmpp_stanza_release(reply);
@@ -1508,7 +1496,7 @@ compliance(void)
 			set_str(o, "name", reqs[i].name);
 			set_str(o, "status", word);
 			set_str(o, "where", where);
-			emit_json(o);
+			xt_write_json(stdout, o);
 		}
 	}
 	xt_info(1, "%d present, %d absent, %d not visible to a client", met,
@@ -1540,17 +1528,6 @@ compliance_free(void)
 
 /* ---- main ---- */
 
-static long
-whole(const char *name, const char *s, double min, double max)
-{
-	double v = xt_parse_number(name, s, min, max);
-
-	if (v != floor(v))
-		xt_die(XT_USAGE, "invalid %s '%s': must be a whole number",
-		    name, s);
-	return (long)v;
-}
-
 static void
 check_options(const char **args)
 {
@@ -1558,11 +1535,11 @@ check_options(const char **args)
 	int modes;
 
 	if (opt.depth)
-		cfg.depth = whole("--depth", opt.depth, 0, 100);
+		cfg.depth = xt_parse_whole("--depth", opt.depth, 0, 100);
 	if (opt.parallel)
-		cfg.parallel = whole("--parallel", opt.parallel, 1, 1000);
+		cfg.parallel = xt_parse_whole("--parallel", opt.parallel, 1, 1000);
 	if (opt.max_requests)
-		cfg.max_requests = whole("--max-requests", opt.max_requests, 1,
+		cfg.max_requests = xt_parse_whole("--max-requests", opt.max_requests, 1,
 		    1e7);
 	if (opt.wait)
 		cfg.wait = xt_parse_number("--wait", opt.wait, 0.01, 86400);

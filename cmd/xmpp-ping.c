@@ -95,22 +95,11 @@ check_die_hook(int code, const char *msg)
 	    code == XT_SOFTWARE ? CHK_UNKNOWN : CHK_CRITICAL, "%s", msg);
 }
 
-static long
-whole(const char *name, const char *s, double min, double max)
-{
-	double v = xt_parse_number(name, s, min, max);
-
-	if (v != floor(v))
-		xt_die(XT_USAGE, "invalid %s '%s': must be a whole number",
-		    name, s);
-	return (long)v;
-}
-
 static void
 parse_numbers(void)
 {
 	if (opt.count)
-		cfg.count = whole("--count", opt.count, 1, 1e6);
+		cfg.count = xt_parse_whole("--count", opt.count, 1, 1e6);
 	if (opt.interval)
 		cfg.interval = xt_parse_number("--interval", opt.interval,
 		    0.01, 86400);
@@ -123,7 +112,7 @@ parse_numbers(void)
 		cfg.critical = xt_parse_number("--critical", opt.critical, 0,
 		    1e9);
 	if (opt.cert_days)
-		cfg.cert_days = whole("--cert-days", opt.cert_days, 0, 100000);
+		cfg.cert_days = xt_parse_whole("--cert-days", opt.cert_days, 0, 100000);
 	if (cfg.warning >= 0 && cfg.critical >= 0 &&
 	    cfg.warning > cfg.critical)
 		xt_die(XT_USAGE, "--warning %g is above --critical %g",
@@ -145,19 +134,6 @@ send_ping(struct xt_session *s, struct target *t, xt_iq_cb cb)
 	t->t_sent = xt_now();
 	xt_iq_send(s, iq, cb, t);
 	xmpp_stanza_release(iq);
-}
-
-/* One JSON Lines record on stdout; consumes o. */
-static void
-emit_json(json_t *o)
-{
-	char *line = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER |
-	    JSON_REAL_PRECISION(6));
-
-	if (line != NULL)
-		printf("%s\n", line);
-	free(line);
-	json_decref(o);
 }
 
 static void
@@ -186,7 +162,7 @@ print_reply(struct target *t, const char *result, double ms,
 			json_object_set_new(o, "rtt_ms", json_real(ms));
 		if (cond)
 			json_object_set_new(o, "condition", json_string(cond));
-		emit_json(o);
+		xt_write_json(stdout, o);
 	} else if (xt_opt.format == XT_FMT_TEXT) {
 		printf("reply\t%s\t%ld\t%s\t", t->jid, t->sent, result);
 		if (ms >= 0)
@@ -322,7 +298,7 @@ summary(struct target *t)
 			json_object_set_new(o, "rtt_max_ms", json_real(t->max));
 			json_object_set_new(o, "rtt_mdev_ms", json_real(mdev));
 		}
-		emit_json(o);
+		xt_write_json(stdout, o);
 	} else if (xt_opt.format == XT_FMT_TEXT) {
 		printf("summary\t%s\t%ld\t%ld\t%ld", t->jid, t->sent,
 		    t->received, loss);
@@ -369,7 +345,7 @@ print_timing(struct xt_session *s)
 		if (first_pong >= 0)
 			json_object_set_new(o, "first_pong_ms",
 			    json_real(first_pong));
-		emit_json(json_pack("{s:o}", "timing", o));
+		xt_write_json(stdout, json_pack("{s:o}", "timing", o));
 	} else {
 		for (p = 0; p < XT_PH_NPHASES; p++)
 			if (xt_session_phase_ms(s, p) >= 0)
@@ -456,7 +432,7 @@ report_probe(struct xt_session *s)
 			    cert_field(s, XMPP_CERT_FINGERPRINT_SHA256)));
 		}
 		json_object_set_new(o, "sasl_mechanisms", list);
-		emit_json(o);
+		xt_write_json(stdout, o);
 		return 0;
 	}
 	/* Default "key: value" lines; -o text: "key<TAB>value". */

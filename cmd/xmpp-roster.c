@@ -115,17 +115,6 @@ bare_self(void)
 	xt_write_record(stdout, f_, sizeof(f_) / sizeof(f_[0])); \
 } while (0)
 
-static void
-emit_json(json_t *o)
-{
-	char *line = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
-
-	if (line != NULL)
-		printf("%s\n", line);
-	free(line);
-	json_decref(o);
-}
-
 static char *
 groups_joined(const struct xt_roster_item *it)
 {
@@ -236,7 +225,7 @@ print_item(const struct xt_roster_item *it)
 
 	switch (xt_opt.format) {
 	case XT_FMT_JSON:
-		emit_json(item_json(it));
+		xt_write_json(stdout, item_json(it));
 		break;
 	case XT_FMT_XML:
 		item_xml(it);
@@ -657,7 +646,7 @@ on_subscribe(xmpp_conn_t *conn, xmpp_stanza_t *st, void *arg)
 			json_object_set_new(o, "nick", json_string(nick));
 		if (status)
 			json_object_set_new(o, "status", json_string(status));
-		emit_json(o);
+		xt_write_json(stdout, o);
 	} else if (xt_opt.format == XT_FMT_XML) {
 		xt_write_stanza(stdout, XT_FMT_XML, st);
 	} else {
@@ -1036,7 +1025,7 @@ print_change(char sign, const struct xt_roster_item *it, const char *what)
 		json_object_set_new(o, "jid", json_string(it->jid));
 		if (what != NULL)
 			json_object_set_new(o, "fields", json_string(what));
-		emit_json(o);
+		xt_write_json(stdout, o);
 	} else if (what != NULL) {
 		printf("%c %s %s\n", sign, it->jid, what);
 	} else {
@@ -1163,26 +1152,14 @@ check_args(const char *cmd, const char **args, int nargs)
 		xt_die(XT_USAGE, "--parallel is for import");
 	if (opt.priority && strcmp(cmd, "pending") != 0)
 		xt_die(XT_USAGE, "--priority is for pending");
-	if (opt.priority) {
-		double v = xt_parse_number("--priority", opt.priority, -128,
-		    127);
-
-		if (v != floor(v))
-			xt_die(XT_USAGE, "invalid --priority '%s': must be a "
-			    "whole number", opt.priority);
-		cfg.priority = (int)v;
-	}
+	if (opt.priority)
+		cfg.priority = (int)xt_parse_whole("--priority", opt.priority,
+		    -128, 127);
 	if (opt.wait)
 		cfg.wait = xt_parse_number("--wait", opt.wait, 0, 86400);
-	if (opt.parallel) {
-		double v = xt_parse_number("--parallel", opt.parallel, 1,
+	if (opt.parallel)
+		cfg.parallel = xt_parse_whole("--parallel", opt.parallel, 1,
 		    1000);
-
-		if (v != floor(v))
-			xt_die(XT_USAGE, "invalid --parallel '%s': must be a "
-			    "whole number", opt.parallel);
-		cfg.parallel = (long)v;
-	}
 }
 
 static int

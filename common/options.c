@@ -346,6 +346,17 @@ usage_error(poptContext con, const struct poptOption *table, int rc)
 	exit(XT_USAGE);
 }
 
+long
+xt_parse_whole(const char *opt, const char *s, double min, double max)
+{
+	double v = xt_parse_number(opt, s, min, max);
+
+	if (v != floor(v))
+		xt_die(XT_USAGE, "invalid %s '%s': must be a whole number", opt,
+		    s);
+	return (long)v;
+}
+
 void
 xt_set_commands(const char *const *names)
 {

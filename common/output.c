@@ -535,6 +535,18 @@ text_line(xmpp_stanza_t *st)
 }
 
 int
+xt_write_json(FILE *f, json_t *o)
+{
+	char *line = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER |
+	    JSON_REAL_PRECISION(9));
+	int rc = line == NULL || fputs(line, f) == EOF || putc('\n', f) == EOF;
+
+	free(line);
+	json_decref(o);
+	return rc ? -1 : 0;
+}
+
+int
 xt_write_record(FILE *f, const char *const *fields, size_t n)
 {
 	struct buf b = { NULL, 0, 0, 0 };

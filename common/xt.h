@@ -162,6 +162,8 @@ void xt_opts_finish(enum xt_format default_format);
  * user wrote it: "--count") if not. */
 double xt_parse_number(const char *opt, const char *s, double min,
     double max);
+/* The same for a whole number. */
+long xt_parse_whole(const char *opt, const char *s, double min, double max);
 /* Record where a field of struct xt_opts got its value when not from
  * argv: "FILE:LINE", or "$NAME" for an environment variable. A bad value
  * is then reported there, with exit 78 instead of 64. */
@@ -716,6 +718,8 @@ char *xt_stanza_xml_line(xmpp_stanza_t *st);
 /* One -o text record: the n fields (NULL: empty) escaped as the text
  * format does, tab-separated, and a newline; -1 if the write failed. */
 int xt_write_record(FILE *f, const char *const *fields, size_t n);
+/* One JSON Lines record (compact, keys in order) on f; consumes o. */
+int xt_write_json(FILE *f, struct json_t *o);
 /* Write one stanza in fmt as one line to f; -1 if the write failed. */
 int xt_write_stanza(FILE *f, enum xt_format fmt, xmpp_stanza_t *st);
 
