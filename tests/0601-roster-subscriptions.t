@@ -42,7 +42,7 @@ bg_pending() {
 	_u=$1
 	_n=$2
 	shift 2
-	run_bounded 60 xmpp-roster --server "127.0.0.1:$XT_PORT" \
+	timeout -k 2 60 xmpp-roster --server "127.0.0.1:$XT_PORT" \
 	    --cafile "$XT_CAFILE" --jid "$_u@$XT_DOMAIN" \
 	    --password-file "$XT_TMP/$_u.pw" -vv pending "$@" </dev/null \
 	    >"$XT_TMP/$_n.out" 2>"$XT_TMP/$_n.err" &
@@ -52,10 +52,10 @@ bg_pending() {
 		diag "pending as $_u did not get online: $(cat "$XT_TMP/$_n.err")"
 }
 # bg_stop NAME: SIGTERM ends the wait; its status in xt_rc, its output
-# in xt_out and xt_err. The signal goes to xmpp-roster itself: timeout(1)
-# would pass it on twice (to the command and to its process group).
+# in xt_out and xt_err. The signal goes to xmpp-roster itself, not to
+# timeout(1) ($bg): see xt_kill_bounded.
 bg_stop() {
-	kill -TERM $(ps -o pid= --ppid "$bg")
+	xt_kill_bounded TERM "$bg"
 	wait "$bg"
 	xt_rc=$?
 	xt_out=$(cat "$XT_TMP/$1.out")

@@ -216,6 +216,17 @@ run_bounded() {
 	timeout -k 2 "$_xt_secs" "$@"
 }
 
+# xt_kill_bounded SIG PID: send SIG to the command that timeout(1) PID
+# runs (run_bounded, or timeout started in the background), not to
+# timeout: a signal to timeout starts its -k countdown, and a tool that
+# takes longer than that to leave (an ASan exit on a loaded machine)
+# would be killed. PID itself when it runs nothing.
+xt_kill_bounded() {
+	_xt_kids=$(ps -o pid= --ppid "$2" 2>/dev/null)
+	# shellcheck disable=SC2086
+	kill -"$1" ${_xt_kids:-$2} 2>/dev/null
+}
+
 # xt_run CMD...: run CMD bounded, with stdout and stderr captured:
 # xt_rc (status), xt_out and xt_err (contents, last newline removed),
 # also in the files "$XT_TMP/out" and "$XT_TMP/err". stdin is the

@@ -35,8 +35,8 @@ listen_bg() {
 	_n=$1
 	_u=$2
 	shift 2
-	# timeout(1) itself, not run_bounded: $! must be its pid, and it
-	# hands a SIGTERM or SIGINT on to xmpp-listen.
+	# timeout(1) itself, not run_bounded: $! must be its pid (stop_bg
+	# signals its child, xmpp-listen).
 	timeout -k 2 "${bg_limit:-60}" xmpp-listen --server "127.0.0.1:$XT_PORT" \
 	    --cafile "$XT_CAFILE" --jid "$_u@$XT_DOMAIN" \
 	    --password-file "$XT_TMP/$_u.pw" --resource "$_n" "$@" \
@@ -73,7 +73,7 @@ wait_bg() {
 # stop_bg NAME [SIGNAL]: send SIGNAL (default TERM) to that listener and
 # wait until it ends; its exit status in bg_rc.
 stop_bg() {
-	kill -"${2:-TERM}" "$(cat "$XT_TMP/$1.pid")" 2>/dev/null
+	xt_kill_bounded "${2:-TERM}" "$(cat "$XT_TMP/$1.pid")"
 	wait_bg "$1"
 }
 
