@@ -172,26 +172,6 @@ check_room(const char *what, const char *s, int service)
 		    "like conference.example.org", s);
 }
 
-static double
-parse_since(const char *s)
-{
-	char *end, unit;
-	double n;
-	time_t t;
-
-	n = strtod(s, &end);
-	if (end != s && *end != '\0' && end[1] == '\0' && n >= 0) {
-		unit = *end;
-		if (unit == 's' || unit == 'm' || unit == 'h' || unit == 'd')
-			return time(NULL) - n * (unit == 's' ? 1 : unit == 'm' ?
-			    60 : unit == 'h' ? 3600 : 86400);
-	}
-	if (xt_datetime_parse(s, &t) == 0)
-		return (double)t;
-	xt_die(XT_USAGE, "invalid --since '%s': expected a time like "
-	    "2026-11-25T08:00:00Z or 30m, 2h, 7d", s);
-}
-
 /* ---- printing ---- */
 
 static void
@@ -1604,7 +1584,7 @@ main(int argc, const char **argv)
 	if (opt.history)
 		P.history = xt_parse_whole("--history", opt.history, 0, 1e6);
 	if (opt.since)
-		P.since = parse_since(opt.since);
+		P.since = xt_parse_since("--since", opt.since);
 	if (opt.self_ping)
 		P.self_ping = xt_parse_number("--self-ping", opt.self_ping, 0,
 		    86400);

@@ -253,6 +253,10 @@ int xt_link_moved(int fd, unsigned long long *acked,
 int xt_datetime_parse(const char *s, time_t *t);
 /* t as CCYY-MM-DDThh:mm:ssZ, the one form we print. */
 void xt_datetime_format(time_t t, char *buf, size_t len);
+/* A time given by the user (option opt): ISO 8601 in UTC, with or
+ * without the Z, a date alone, or 30s, 30m, 2h, 7d ago; exit 64 if s is
+ * none of those. */
+double xt_parse_since(const char *opt, const char *s);
 
 /* ---- tls.c: trust and certificates ---- */
 
