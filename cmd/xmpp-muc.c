@@ -581,6 +581,8 @@ join_pipe(int again)
 	j.nick = P.nick;
 	j.password = room_password;
 	j.strict_nick = opt.strict_nick;
+	/* The history is printed before the first line is read. */
+	j.until_subject = 1;
 	if (again) {
 		/* What the room said while we were away, and no more: the
 		 * repeats are recognised by their stanza-id. */
@@ -697,9 +699,14 @@ cmd_pipe(void)
 	}
 	if (status == 0 && (P.bounced || P.refused))
 		status = XT_NEGATIVE;
+	/* What comes while the stream closes is not for us. */
+	xmpp_handler_delete(xt_session_conn(S), message_cb);
+	xmpp_handler_delete(xt_session_conn(S), presence_cb);
 	xt_lines_free(&P.lines);
 	xt_outq_free(P.q);
+	P.q = NULL;
 	xt_idset_free(P.seen);
+	P.seen = NULL;
 	return status;
 }
 
@@ -1333,8 +1340,12 @@ cmd_config(const char *const *sets)
 static int
 cmd_destroy(void)
 {
-	int status = xt_muc_destroy(S, P.room, opt.reason, why, sizeof(why));
+	int status;
 
+	/* An iq to a room that is not there may create it (ejabberd). */
+	if ((status = xt_muc_exists(S, P.room, why, sizeof(why))) != 0)
+		return status;
+	status = xt_muc_destroy(S, P.room, opt.reason, why, sizeof(why));
 	if (status == 0)
 		xt_info(1, "destroyed '%s'", P.room);
 	return status;
@@ -1604,9 +1615,13 @@ main(int argc, const char **argv)
 	S = xt_session_new();
 	ctx = xt_session_ctx(S);
 	status = xt_session_connect(S);
-	xt_account_forget(&xt_opt);
+	/* The pipe logs in again after an outage: it keeps the password
+	 * until the end of the run. */
+	if (strcmp(cmd, "pipe") != 0)
+		xt_account_forget(&xt_opt);
 	if (status == 0)
 		status = run(cmd, args);
+	xt_account_forget(&xt_opt);
 	if (status == XT_NEGATIVE && *why != '\0')
 		xt_error("%s", why);
 	else if (status == XT_USAGE && *why != '\0')

@@ -729,6 +729,8 @@ struct xt_muc_join {
 	double since;		/* ... or those since this time (0: none) */
 	int strict_nick;	/* a taken nick is a refusal, not retried */
 	int configure;		/* a new room stays locked: caller configures */
+	int until_subject;	/* ... and the join ends with the subject,
+				 * after the history (XEP-0045 7.2.15) */
 	/* Each presence from the room during the join, ours (last) too. */
 	void (*on_presence)(xmpp_stanza_t *st, void *arg);
 	void *arg;
