@@ -784,22 +784,12 @@ keepalive(void)
 	xmpp_stanza_release(iq);
 }
 
-/* `| head -1`: the reader may go away while nothing arrives for us to
- * write; a pipe says so (POLLERR) without a write. */
-static int
-reader_gone(void)
-{
-	struct pollfd p = { STDOUT_FILENO, 0, 0 };
-
-	return poll(&p, 1, 0) > 0 && (p.revents & (POLLERR | POLLHUP));
-}
-
 static int
 pump(void *arg)
 {
 	(void)arg;
 	run_children();
-	if (reader_gone()) {
+	if (xt_stdout_gone()) {
 		L.stdout_gone = 1;
 		return 1;
 	}

@@ -107,7 +107,7 @@ static struct {
 	double last_seen;	/* when the newest message printed was sent */
 	double next_check, check_sent;	/* self-ping */
 	char check_id[48];
-	int write_error;
+	int write_error, out_gone;
 	unsigned long bounced, refused;
 } P = { .history = -1, .retries = -1, .self_ping = 300 };
 
@@ -536,6 +536,16 @@ pump(void *arg)
 		return 1;
 	if (!P.joined)
 		return 1;	/* rejoin: the caller does it */
+	/* `| head -1` has all it wanted (a quiet end), a full disk is an
+	 * error (74): either way reading stops, and what was read is still
+	 * sent and confirmed. */
+	if (!P.out_gone && (P.write_error || xt_stdout_gone())) {
+		P.out_gone = 1;
+		if (P.write_error == EPIPE)
+			P.write_error = 0;
+		xt_term_stop();
+		end_of_input();
+	}
 	if (xt_signalled && !P.eof) {
 		xt_info(1, "interrupted: confirming what was sent");
 		xt_term_stop();
@@ -567,7 +577,7 @@ pump(void *arg)
 	}
 	if (!P.eof || xt_outq_unsettled(P.q) > 0)
 		return 0;
-	return !opt.stay || xt_signalled;
+	return !opt.stay || xt_signalled || P.out_gone;
 }
 
 static int
@@ -1628,6 +1638,11 @@ main(int argc, const char **argv)
 		xt_error("%s", why);
 	else if (status != 0 && xt_session_error(S) != NULL)
 		xt_error("%s", xt_session_error(S));
+	/* `| head -1`: a quiet end. */
+	if (P.write_error == EPIPE) {
+		P.write_error = 0;
+		P.out_gone = 1;
+	}
 	if (P.write_error && status == 0) {
 		xt_error("cannot write to standard output: %s",
 		    xt_strerror(P.write_error));
@@ -1637,6 +1652,7 @@ main(int argc, const char **argv)
 	xt_session_free(S);
 	free(room_password);
 	poptFreeContext(pc);
-	xt_close_stdout();
+	if (!P.out_gone)
+		xt_close_stdout();
 	return status;
 }

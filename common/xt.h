@@ -64,6 +64,9 @@ extern int xt_stdout_closed;
 /* Exit 74 if stdout was closed at the start: for a tool or mode whose
  * job is output, before it starts the work. */
 void xt_need_stdout(void);
+/* 1 if the reader of a pipe on stdout has gone (`| head -1`), seen
+ * without writing (POLLERR). */
+int xt_stdout_gone(void);
 
 /* ---- alloc.c: memory, or exit 70 ---- */
 
