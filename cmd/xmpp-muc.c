@@ -60,11 +60,8 @@ static struct poptOption table[] = {
 	{ "reason", '\0', POPT_ARG_STRING, &opt.reason, 0,
 	    "invite, kick, ban, role, affiliation, destroy: the reason given",
 	    "TEXT" },
-	/* Before the connection options' --config FILE (-F): a value with
-	 * no '=' is taken as that, see config_file(). */
 	{ "config", '\0', POPT_ARG_ARGV, &opt.config, 0,
-	    "create: a configuration field (repeatable; without '=': the "
-	    "config file, as -F)", "VAR=VALUE" },
+	    "create: a configuration field (repeatable)", "VAR=VALUE" },
 	{ "persistent", '\0', POPT_ARG_NONE, &opt.persistent, 0,
 	    "create: the room outlives its last occupant", NULL },
 	{ "members-only", '\0', POPT_ARG_NONE, &opt.members_only, 0,
@@ -125,32 +122,6 @@ default_nick(void)
 	snprintf(P.nick, sizeof(P.nick), "%s", xt_opt.jid);
 	if ((at = strchr(P.nick, '@')) != NULL)
 		*at = '\0';
-}
-
-/* --config is the room's configuration here (the issue of the room
- * tools: create ROOM --config VAR=VALUE); the other tools' --config FILE
- * still works, as a value without '='. */
-static void
-config_file(void)
-{
-	size_t i, k;
-
-	for (i = k = 0; opt.config != NULL && opt.config[i] != NULL; i++) {
-		if (strchr(opt.config[i], '=') != NULL) {
-			opt.config[k++] = opt.config[i];
-			continue;
-		}
-		if (xt_opt.config != NULL)
-			xt_die(XT_USAGE, "two config files: '%s' and '%s'",
-			    xt_opt.config, opt.config[i]);
-		xt_opt.config = xt_strdup(opt.config[i]);
-	}
-	if (opt.config != NULL)
-		opt.config[k] = NULL;
-	if (opt.config != NULL && k == 0) {
-		free(opt.config);
-		opt.config = NULL;
-	}
 }
 
 /* A room is a bare JID with a local part; a service, a domain. */
@@ -1573,8 +1544,10 @@ main(int argc, const char **argv)
 
 	xt_init(argv[0]);
 	xt_set_commands(names);
+	/* --config is the room's (create ROOM --config VAR=VALUE); the
+	 * config file is -F FILE, or --config-file FILE. */
+	xt_conn_rename("config", "config-file");
 	pc = xt_parse_args(argc, argv, table, "[COMMAND] ROOM [ARG...]");
-	config_file();
 	args = poptGetArgs(pc);
 	if (args == NULL || args[0] == NULL)
 		xt_die(XT_USAGE, "which room? try '%s --help'", xt_progname);

@@ -358,6 +358,18 @@ xt_parse_whole(const char *opt, const char *s, double min, double max)
 }
 
 void
+xt_conn_rename(const char *from, const char *to)
+{
+	int i;
+
+	for (i = 0; xt_conn_table[i].longName != NULL ||
+	    xt_conn_table[i].argInfo != 0; i++)
+		if (xt_conn_table[i].longName != NULL &&
+		    strcmp(xt_conn_table[i].longName, from) == 0)
+			xt_conn_table[i].longName = to;
+}
+
+void
 xt_set_commands(const char *const *names)
 {
 	commands = names;

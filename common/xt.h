@@ -153,6 +153,9 @@ extern struct poptOption xt_conn_table[];
 /* The subcommands of a tool (NULL-terminated), for --list-options; set
  * before xt_parse_args. */
 void xt_set_commands(const char *const *names);
+/* A tool whose own option has the long name of a connection option
+ * gives the connection option another name (before xt_parse_args). */
+void xt_conn_rename(const char *from, const char *to);
 /* Parse argv with a tool's table; exit 64 on a usage error. usage_args
  * follows "[OPTION...]" in the usage line. Returns the popt context
  * positioned after the options (for poptGetArgs). */

@@ -51,7 +51,7 @@ _xmpp_tools_accounts() {
 	[[ $file == "~/"* ]] && file=$HOME/${file#"~/"}
 	while IFS= read -r a; do
 		[[ -n $a ]] && list+=("$a")
-	done < <("$exe" ${file:+"--config=$file"} --list-accounts 2>/dev/null \
+	done < <("$exe" ${file:+"-F$file"} --list-accounts 2>/dev/null \
 	    </dev/null)
 	_xmpp_tools_add "$cur" "$pre" "${list[@]}"
 }

@@ -18,7 +18,7 @@ _xmpp_tools_accounts() {
 	# What the shell would expand when running the command: a leading ~.
 	exe=${exe/#\~/$HOME}
 	file=${file/#\~/$HOME}
-	accounts=(${(f)"$("$exe" ${file:+--config=$file} --list-accounts \
+	accounts=(${(f)"$("$exe" ${file:+-F$file} --list-accounts \
 	    2>/dev/null </dev/null)"})
 	_wanted accounts expl account compadd -a accounts
 }

@@ -203,6 +203,9 @@ for t in $tools; do
 		    "$rest" "$t" "$long" = "$first,"
 	done <"$XT_TMP/lists"
 
+	# The config file is -F; its long name is --config, but for a tool
+	# whose own --config is something else (xmpp-muc: --config-file).
+	cfg=$(awk '$1 == "-F" { print $2 }' "$XT_TMP/opts")
 	# -a/--account: the sections of the config file, at completion time.
 	offers "$t: '--account ' offers the sections of \$XMPP_CONFIG" \
 	    "work home wiki" "$t" --account ''
@@ -212,8 +215,8 @@ for t in $tools; do
 	    "work home wiki" "$t" --account =
 	offers "$t: '-F FILE --account ' offers the sections of FILE" \
 	    "ops ci" "$t" -F "$XT_TMP/other" --account ''
-	offers "$t: '--config=FILE -a ' offers the sections of FILE" \
-	    "ops ci" "$t" --config = "$XT_TMP/other" -a ''
+	offers "$t: '$cfg=FILE -a ' offers the sections of FILE" \
+	    "ops ci" "$t" "$cfg" = "$XT_TMP/other" -a ''
 	offers "$t: '-FFILE -a o' offers the sections of FILE" \
 	    "ops" "$t" "-F$XT_TMP/other" -a o
 	offers "$t: a missing config file: no account, nothing on stderr" \
@@ -225,8 +228,8 @@ for t in $tools; do
 	# FILE: files and directories; DIR: directories; nothing otherwise.
 	offers "$t: '--cafile DIR/' offers its files and directories" \
 	    "$f/cert.pem $f/certs $f/key.pem" "$t" --cafile "$f/"
-	offers "$t: '--config=DIR/k' offers DIR/key.pem" \
-	    "$f/key.pem" "$t" --config = "$f/k"
+	offers "$t: '$cfg=DIR/k' offers DIR/key.pem" \
+	    "$f/key.pem" "$t" "$cfg" = "$f/k"
 	offers "$t: '--capath DIR/' offers its directories only" \
 	    "$f/certs" "$t" --capath "$f/"
 	offers "$t: '--timeout ' offers nothing of its own" "" \
@@ -259,6 +262,19 @@ else
 fi
 for t in $tools; do
 	[ "$t" = xmpp-roster ] && continue
+	if "$t" --list-options | grep -q '^command	'; then
+		# A tool with commands: those of its man page.
+		cmds=$(man_commands "$t")
+		if [ -z "$cmds" ]; then
+			fail "man/$t.1 lists the commands (.Ss Commands)"
+			continue
+		fi
+		offers "$t: the first word offers the commands of man/$t.1" \
+		    "$cmds" "$t" ''
+		offers "$t: after options and their values too" \
+		    "$cmds" "$t" -v -a work --output json ''
+		continue
+	fi
 	offers "$t: no commands: the first word offers nothing of its own" \
 	    "" "$t" ''
 done
