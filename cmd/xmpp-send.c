@@ -8,8 +8,6 @@
 #include <unistd.h>
 
 #include <openssl/rand.h>
-#include <readline/history.h>
-#include <readline/readline.h>
 
 #include "xt.h"
 
@@ -481,12 +479,9 @@ static void
 readline_cb(char *line)
 {
 	if (line == NULL) {
-		rl_callback_handler_remove();
 		end_of_input();
 		return;
 	}
-	if (*line != '\0')
-		add_history(line);
 	send_line(line, strlen(line));
 	free(line);
 }
@@ -496,7 +491,7 @@ on_input(void *arg)
 {
 	(void)arg;
 	if (run.interactive) {
-		rl_callback_read_char();
+		xt_term_input();
 		return;
 	}
 	if (run.eof)
@@ -667,7 +662,7 @@ pump(void *arg)
 		xt_info(1, "interrupted: confirming what was sent");
 		run.interrupted = 1;
 		if (run.interactive && !run.eof)
-			rl_callback_handler_remove();
+			xt_term_stop();
 		end_of_input();
 		xt_outq_hold(run.q);
 	}
@@ -1111,10 +1106,8 @@ main(int argc, const char **argv)
 	xmpp_handler_add(xt_session_conn(run.s), presence_cb, NULL,
 	    "presence", NULL, NULL);
 	xmpp_handler_add(xt_session_conn(run.s), iq_cb, NULL, "iq", NULL, NULL);
-	if (run.interactive) {
-		rl_outstream = stderr;
-		rl_callback_handler_install("> ", readline_cb);
-	}
+	if (run.interactive)
+		xt_term_start("> ", readline_cb);
 	if (run.streaming || whole_body()) {
 		if (run.streaming)
 			xt_catch_stop_signals();
