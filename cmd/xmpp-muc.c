@@ -107,7 +107,7 @@ static struct {
 	double last_seen;	/* when the newest message printed was sent */
 	double next_check, check_sent;	/* self-ping */
 	char check_id[48];
-	int write_error;
+	int write_error, out_gone;
 	unsigned long bounced, refused;
 } P = { .history = -1, .retries = -1, .self_ping = 300 };
 
@@ -170,26 +170,6 @@ check_room(const char *what, const char *s, int service)
 	if (service && strchr(s, '@') != NULL)
 		xt_die(XT_USAGE, "invalid service '%s': a service is a domain "
 		    "like conference.example.org", s);
-}
-
-static double
-parse_since(const char *s)
-{
-	char *end, unit;
-	double n;
-	time_t t;
-
-	n = strtod(s, &end);
-	if (end != s && *end != '\0' && end[1] == '\0' && n >= 0) {
-		unit = *end;
-		if (unit == 's' || unit == 'm' || unit == 'h' || unit == 'd')
-			return time(NULL) - n * (unit == 's' ? 1 : unit == 'm' ?
-			    60 : unit == 'h' ? 3600 : 86400);
-	}
-	if (xt_datetime_parse(s, &t) == 0)
-		return (double)t;
-	xt_die(XT_USAGE, "invalid --since '%s': expected a time like "
-	    "2026-11-25T08:00:00Z or 30m, 2h, 7d", s);
 }
 
 /* ---- printing ---- */
@@ -556,6 +536,16 @@ pump(void *arg)
 		return 1;
 	if (!P.joined)
 		return 1;	/* rejoin: the caller does it */
+	/* `| head -1` has all it wanted (a quiet end), a full disk is an
+	 * error (74): either way reading stops, and what was read is still
+	 * sent and confirmed. */
+	if (!P.out_gone && (P.write_error || xt_stdout_gone())) {
+		P.out_gone = 1;
+		if (P.write_error == EPIPE)
+			P.write_error = 0;
+		xt_term_stop();
+		end_of_input();
+	}
 	if (xt_signalled && !P.eof) {
 		xt_info(1, "interrupted: confirming what was sent");
 		xt_term_stop();
@@ -587,7 +577,7 @@ pump(void *arg)
 	}
 	if (!P.eof || xt_outq_unsettled(P.q) > 0)
 		return 0;
-	return !opt.stay || xt_signalled;
+	return !opt.stay || xt_signalled || P.out_gone;
 }
 
 static int
@@ -601,6 +591,8 @@ join_pipe(int again)
 	j.nick = P.nick;
 	j.password = room_password;
 	j.strict_nick = opt.strict_nick;
+	/* The history is printed before the first line is read. */
+	j.until_subject = 1;
 	if (again) {
 		/* What the room said while we were away, and no more: the
 		 * repeats are recognised by their stanza-id. */
@@ -717,9 +709,14 @@ cmd_pipe(void)
 	}
 	if (status == 0 && (P.bounced || P.refused))
 		status = XT_NEGATIVE;
+	/* What comes while the stream closes is not for us. */
+	xmpp_handler_delete(xt_session_conn(S), message_cb);
+	xmpp_handler_delete(xt_session_conn(S), presence_cb);
 	xt_lines_free(&P.lines);
 	xt_outq_free(P.q);
+	P.q = NULL;
 	xt_idset_free(P.seen);
+	P.seen = NULL;
 	return status;
 }
 
@@ -1353,8 +1350,12 @@ cmd_config(const char *const *sets)
 static int
 cmd_destroy(void)
 {
-	int status = xt_muc_destroy(S, P.room, opt.reason, why, sizeof(why));
+	int status;
 
+	/* An iq to a room that is not there may create it (ejabberd). */
+	if ((status = xt_muc_exists(S, P.room, why, sizeof(why))) != 0)
+		return status;
+	status = xt_muc_destroy(S, P.room, opt.reason, why, sizeof(why));
 	if (status == 0)
 		xt_info(1, "destroyed '%s'", P.room);
 	return status;
@@ -1604,7 +1605,7 @@ main(int argc, const char **argv)
 	if (opt.history)
 		P.history = xt_parse_whole("--history", opt.history, 0, 1e6);
 	if (opt.since)
-		P.since = parse_since(opt.since);
+		P.since = xt_parse_since("--since", opt.since);
 	if (opt.self_ping)
 		P.self_ping = xt_parse_number("--self-ping", opt.self_ping, 0,
 		    86400);
@@ -1624,15 +1625,24 @@ main(int argc, const char **argv)
 	S = xt_session_new();
 	ctx = xt_session_ctx(S);
 	status = xt_session_connect(S);
-	xt_account_forget(&xt_opt);
+	/* The pipe logs in again after an outage: it keeps the password
+	 * until the end of the run. */
+	if (strcmp(cmd, "pipe") != 0)
+		xt_account_forget(&xt_opt);
 	if (status == 0)
 		status = run(cmd, args);
+	xt_account_forget(&xt_opt);
 	if (status == XT_NEGATIVE && *why != '\0')
 		xt_error("%s", why);
 	else if (status == XT_USAGE && *why != '\0')
 		xt_error("%s", why);
 	else if (status != 0 && xt_session_error(S) != NULL)
 		xt_error("%s", xt_session_error(S));
+	/* `| head -1`: a quiet end. */
+	if (P.write_error == EPIPE) {
+		P.write_error = 0;
+		P.out_gone = 1;
+	}
 	if (P.write_error && status == 0) {
 		xt_error("cannot write to standard output: %s",
 		    xt_strerror(P.write_error));
@@ -1642,6 +1652,7 @@ main(int argc, const char **argv)
 	xt_session_free(S);
 	free(room_password);
 	poptFreeContext(pc);
-	xt_close_stdout();
+	if (!P.out_gone)
+		xt_close_stdout();
 	return status;
 }

@@ -88,10 +88,7 @@ struct run {
 	long retries;
 	double rate;
 	int streaming, interactive, eof;
-	char *part;		/* --lines: the unfinished last line */
-	size_t partlen, partcap;
-	int skipping;		/* a line over MAX_MESSAGE: not kept */
-	unsigned long long skipped;	/* its length so far */
+	struct xt_lines lines;	/* --lines: the input split */
 	unsigned long lineno;
 	struct receipt *rc;
 	size_t nrc;
@@ -232,7 +229,6 @@ send_line(const char *line, size_t len)
 {
 	char what[64], *body;
 
-	run.lineno++;
 	if (len > 0 && line[len - 1] == '\r')
 		len--;
 	if (len == 0)
@@ -262,42 +258,23 @@ grow(char **buf, size_t *cap, size_t need)
 	return p;
 }
 
-/* The unfinished last line grows by n bytes from p; past MAX_MESSAGE it
- * is only counted. */
 static void
-part_add(const char *p, size_t n)
+on_line(const char *line, size_t len, unsigned long lineno, void *arg)
 {
-	if (run.skipping || run.partlen + n > MAX_MESSAGE) {
-		if (!run.skipping) {
-			run.skipping = 1;
-			run.skipped = run.partlen;
-			free(run.part);
-			run.part = NULL;
-			run.partlen = run.partcap = 0;
-		}
-		run.skipped += n;
-		return;
-	}
-	grow(&run.part, &run.partcap, run.partlen + n + 1);
-	memcpy(run.part + run.partlen, p, n);
-	run.partlen += n;
+	(void)arg;
+	run.lineno = lineno;
+	send_line(line, len);
 }
 
-/* The unfinished line is complete: sent, or named if it was too long. */
+/* A line too long to be a message is named, not sent. */
 static void
-part_done(void)
+on_too_long(unsigned long lineno, unsigned long long bytes, void *arg)
 {
-	if (run.skipping) {
-		run.lineno++;
-		xt_error("line %lu: %llu bytes not sent: longer than %d MiB, "
-		    "the limit of a message", run.lineno, run.skipped,
-		    MAX_MESSAGE >> 20);
-		run.refused++;
-	} else if (run.partlen > 0) {
-		send_line(run.part, run.partlen);
-	}
-	run.skipping = 0;
-	run.partlen = 0;
+	(void)arg;
+	run.lineno = lineno;
+	xt_error("line %lu: %llu bytes not sent: longer than %d MiB, the "
+	    "limit of a message", lineno, bytes, MAX_MESSAGE >> 20);
+	run.refused++;
 }
 
 /* Reading stops at HIGH_WATER unconfirmed stanzas, between two of them:
@@ -309,27 +286,19 @@ queue_full(void)
 	    xt_outq_unconfirmed(run.q) >= HIGH_WATER;
 }
 
+static int
+lines_full(void *arg)
+{
+	(void)arg;
+	return queue_full();
+}
+
 /* --lines: every whole line in inbuf, as long as the queue has room. */
 static void
 consume_lines(void)
 {
-	const char *p, *nl;
-
-	while (run.inpos < run.inlen && !queue_full()) {
-		p = run.inbuf + run.inpos;
-		if ((nl = memchr(p, '\n', run.inlen - run.inpos)) == NULL) {
-			part_add(p, run.inlen - run.inpos);
-			run.inpos = run.inlen;
-			break;
-		}
-		if (run.partlen > 0 || run.skipping) {
-			part_add(p, nl - p);
-			part_done();
-		} else {
-			send_line(p, nl - p);
-		}
-		run.inpos = nl - run.inbuf + 1;
-	}
+	xt_lines_feed(&run.lines, run.inbuf, run.inlen, &run.inpos,
+	    lines_full);
 }
 
 static int
@@ -448,7 +417,7 @@ consume(int eof)
 	}
 	consume_lines();
 	if (eof && run.inpos == run.inlen) {
-		part_done();
+		xt_lines_finish(&run.lines);
 		end_of_input();
 	}
 }
@@ -482,6 +451,7 @@ readline_cb(char *line)
 		end_of_input();
 		return;
 	}
+	run.lineno = ++run.lines.lineno;
 	send_line(line, strlen(line));
 	free(line);
 }
@@ -526,7 +496,8 @@ drain_input(void)
 		while (!run.eof && run.bytes_read - start < DRAIN_MAX &&
 		    input_within(until))
 			consume(refill());
-	} else if (run.partlen == 0 && input_within(until) && refill()) {
+	} else if (run.lines.partlen == 0 && !run.lines.skipping &&
+	    input_within(until) && refill()) {
 		run.eof = 1;	/* nothing was left */
 	}
 	if (!run.eof)
@@ -985,6 +956,9 @@ setup(void)
 	}
 	if (opt.chatroom)
 		run.nicks = calloc(run.nto, sizeof(*run.nicks));
+	run.lines.max = MAX_MESSAGE;
+	run.lines.line = on_line;
+	run.lines.too_long = on_too_long;
 	run.interactive = !opt.raw && opt.message == NULL &&
 	    isatty(STDIN_FILENO);
 	run.streaming = opt.lines || opt.raw || run.interactive;
@@ -1119,6 +1093,7 @@ main(int argc, const char **argv)
 	status = status_of(status);
 	report_unconfirmed();
 	xt_reader_free(run.reader);
+	xt_lines_free(&run.lines);
 	xt_idset_free(run.raw_ids);
 	xt_outq_free(run.q);
 	xt_session_free(run.s);

@@ -13,6 +13,7 @@ struct join {
 	struct xt_muc_join *j;
 	char occupant[3200];	/* room/nick we asked for */
 	int done;		/* 1 joined, -1 refused */
+	int subject;		/* the room's subject came */
 	char cond[64];
 	char text[256];
 };
@@ -137,10 +138,31 @@ presence_cb(xmpp_conn_t *conn, xmpp_stanza_t *st, void *arg)
 	return 1;
 }
 
+/* XEP-0045 7.2.15: the subject (with no body) comes after the history:
+ * the room has sent all it will on joining. */
+static int
+subject_cb(xmpp_conn_t *conn, xmpp_stanza_t *st, void *arg)
+{
+	struct join *jn = arg;
+	const char *from = xmpp_stanza_get_from(st);
+	size_t rl = strlen(jn->j->room);
+
+	(void)conn;
+	if (from != NULL && strncmp(from, jn->j->room, rl) == 0 &&
+	    (from[rl] == '\0' || from[rl] == '/') &&
+	    xmpp_stanza_get_child_by_name(st, "subject") != NULL &&
+	    xmpp_stanza_get_child_by_name(st, "body") == NULL)
+		jn->subject = 1;
+	return 1;
+}
+
 static int
 join_done(void *arg)
 {
-	return ((struct join *)arg)->done != 0;
+	struct join *jn = arg;
+
+	return jn->done < 0 || (jn->done > 0 && (!jn->j->until_subject ||
+	    jn->subject));
 }
 
 /* What a person can act on, for each refusal (XEP-0045 7.2). */
@@ -231,9 +253,12 @@ xt_muc_enter(struct xt_session *s, struct xt_muc_join *j)
 			    j->room, j->nick, tries + 1);
 		xmpp_handler_add(xt_session_conn(s), presence_cb, NULL,
 		    "presence", NULL, &jn);
+		xmpp_handler_add(xt_session_conn(s), subject_cb, NULL,
+		    "message", NULL, &jn);
 		send_join(s, &jn);
 		status = xt_session_run(s, join_done, &jn);
 		xmpp_handler_delete(xt_session_conn(s), presence_cb);
+		xmpp_handler_delete(xt_session_conn(s), subject_cb);
 		if (status != 0)
 			return status;
 		if (jn.done == 1)

@@ -64,6 +64,9 @@ extern int xt_stdout_closed;
 /* Exit 74 if stdout was closed at the start: for a tool or mode whose
  * job is output, before it starts the work. */
 void xt_need_stdout(void);
+/* 1 if the reader of a pipe on stdout has gone (`| head -1`), seen
+ * without writing (POLLERR). */
+int xt_stdout_gone(void);
 
 /* ---- alloc.c: memory, or exit 70 ---- */
 
@@ -253,6 +256,10 @@ int xt_link_moved(int fd, unsigned long long *acked,
 int xt_datetime_parse(const char *s, time_t *t);
 /* t as CCYY-MM-DDThh:mm:ssZ, the one form we print. */
 void xt_datetime_format(time_t t, char *buf, size_t len);
+/* A time given by the user (option opt): ISO 8601 in UTC, with or
+ * without the Z, a date alone, or 30s, 30m, 2h, 7d ago; exit 64 if s is
+ * none of those. */
+double xt_parse_since(const char *opt, const char *s);
 
 /* ---- tls.c: trust and certificates ---- */
 
@@ -725,6 +732,8 @@ struct xt_muc_join {
 	double since;		/* ... or those since this time (0: none) */
 	int strict_nick;	/* a taken nick is a refusal, not retried */
 	int configure;		/* a new room stays locked: caller configures */
+	int until_subject;	/* ... and the join ends with the subject,
+				 * after the history (XEP-0045 7.2.15) */
 	/* Each presence from the room during the join, ours (last) too. */
 	void (*on_presence)(xmpp_stanza_t *st, void *arg);
 	void *arg;
