@@ -156,6 +156,7 @@ bench:
 	scripts/bench-lines
 	scripts/bench-disco
 	scripts/bench-roster
+	scripts/bench-muc
 
 demo:
 	scripts/install-deps --test --quiet
