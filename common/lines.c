@@ -65,6 +65,9 @@ xt_lines_feed(struct xt_lines *l, const char *buf, size_t len, size_t *used,
 		if (l->partlen > 0 || l->skipping) {
 			part_add(l, p, nl - p);
 			part_done(l);
+		} else if ((size_t)(nl - p) > l->max) {
+			l->lineno++;
+			l->too_long(l->lineno, nl - p, l->arg);
 		} else {
 			l->lineno++;
 			l->line(p, nl - p, l->lineno, l->arg);
