@@ -32,16 +32,6 @@ parse(const char *xml)
 	return parsed;
 }
 
-/* A known bug: reported as TODO, so that the run stays green while it
- * is there and prove says so once it is fixed ("TODO passed"). */
-static int
-todo_ok(int cond, const char *name, const char *why)
-{
-	printf("%sok %d - %s # TODO %s\n", cond ? "" : "not ", ++tap_n, name,
-	    why);
-	return cond;
-}
-
 /* ---- lines.c ---- */
 
 #define REC_MAX 16
@@ -265,9 +255,8 @@ test_lines_too_long(void)
 	feed(&l, "0123456789\nok\n", NULL);
 	ok(r.n == 2, "lines: a long line in one buffer and the next: two "
 	    "events");
-	todo_ok(is_too_long(&r, 0, 10, 1), "lines: a line of 10 bytes in one "
-	    "buffer, max 8, goes to too_long (10 bytes, line 1), not to line",
-	    "common/lines.c passes a whole line of one buffer on unchecked");
+	ok(is_too_long(&r, 0, 10, 1), "lines: a line of 10 bytes in one "
+	    "buffer, max 8, goes to too_long (10 bytes, line 1), not to line");
 	if (r.n > 0 && r.ev[0].kind == 'L')
 		printf("#   got line '%s' (%zu bytes) line %lu\n", r.ev[0].s,
 		    r.ev[0].len, r.ev[0].lineno);
