@@ -93,7 +93,7 @@ static struct {
 	int joined;		/* in the room now */
 	int left;		/* removed, or we left */
 	int eof, interactive, paused;
-	char removed[1024];	/* why the room removed us */
+	char removed[4096];	/* why the room removed us */
 	struct xt_outq *q;
 	struct xt_lines lines;
 	char inbuf[65536];
@@ -104,7 +104,8 @@ static struct {
 	double last_seen;	/* when the newest message printed was sent */
 	double next_check, check_sent;	/* self-ping */
 	char check_id[48];
-	int write_error, out_gone;
+	int write_error, out_gone, error_shown;
+	double finish_by;	/* after the end of input: done by then */
 	unsigned long bounced, refused;
 } P = { .history = -1, .retries = -1, .self_ping = 300 };
 
@@ -312,11 +313,9 @@ presence_cb(xmpp_conn_t *conn, xmpp_stanza_t *st, void *arg)
 			    xmpp_stanza_get_from(st));
 			return 1;
 		}
-		if (xt_muc_removal(st, buf, sizeof(buf)) != NULL)
-			snprintf(P.removed, sizeof(P.removed), "%s", buf);
-		else
-			snprintf(P.removed, sizeof(P.removed), "removed from "
-			    "the room");
+		snprintf(P.removed, sizeof(P.removed), "removed from '%s'%s%s",
+		    P.room, xt_muc_removal(st, buf, sizeof(buf)) ? ": " : "",
+		    xt_muc_removal(st, buf, sizeof(buf)) ? buf : "");
 		P.joined = 0;
 		P.left = 1;
 		return 1;
@@ -392,6 +391,10 @@ end_of_input(void)
 	if (P.eof)
 		return;
 	P.eof = 1;
+	/* What is left to do (confirm, leave) is bounded by -w, outages
+	 * included: `echo alert | xmpp-muc ROOM` in cron ends. */
+	if (!opt.stay)
+		P.finish_by = xt_now() + xt_opt.timeout_s;
 	xt_lines_finish(&P.lines);
 	xt_session_watch(S, -1, NULL, NULL);
 }
@@ -534,6 +537,11 @@ pump(void *arg)
 			xt_lines_feed(&P.lines, P.inbuf, P.inlen, &P.inpos,
 			    queue_full);
 	}
+	if (P.finish_by > 0 && xt_now() >= P.finish_by) {
+		xt_session_fail(S, XT_TEMPFAIL, "the room '%s' did not confirm "
+		    "every message within %g s", P.room, xt_opt.timeout_s);
+		return 0;
+	}
 	if (xt_outq_stalled(P.q, xt_opt.timeout_s)) {
 		xt_session_fail(S, XT_TEMPFAIL, "no answer from '%s' within "
 		    "%g s", P.room, xt_opt.timeout_s);
@@ -618,10 +626,13 @@ pipe_run(void)
 		P.joined = 0;
 		do {
 			if (!xt_session_retryable(S) || xt_signalled ||
-			    (P.retries >= 0 && attempt >= P.retries))
+			    (P.retries >= 0 && attempt >= P.retries) ||
+			    (P.finish_by > 0 && xt_now() >= P.finish_by))
 				return status;
 			xt_warn("%s; reconnecting", xt_session_error(S));
-			xt_backoff(attempt++, 60, 0);
+			xt_backoff(attempt++, 60, P.finish_by);
+			if (P.finish_by > 0 && xt_now() >= P.finish_by)
+				return XT_TEMPFAIL;
 			if (xt_signalled)
 				return status;
 			xt_outq_restart(P.q);
@@ -672,6 +683,11 @@ cmd_pipe(void)
 	xt_term_stop();
 	if (status == 0 && xt_outq_unconfirmed(P.q) > 0)
 		status = XT_NEGATIVE;
+	/* Why first, then what it cost. */
+	if (status != 0 && status != XT_NEGATIVE && xt_session_error(S)) {
+		xt_error("%s", xt_session_error(S));
+		P.error_shown = 1;
+	}
 	if (xt_outq_unconfirmed(P.q) > 0) {
 		xt_error("%zu message%s not confirmed by the room:",
 		    xt_outq_unconfirmed(P.q), xt_outq_unconfirmed(P.q) == 1 ?
@@ -1593,7 +1609,12 @@ main(int argc, const char **argv)
 			xt_die(XT_CONFIG, "%s is empty", what);
 	}
 	default_nick();
-	xt_need_stdout();
+	/* What prints its results needs a stdout; a change does not. */
+	if (strcmp(cmd, "pipe") == 0 || strcmp(cmd, "occupants") == 0 ||
+	    strcmp(cmd, "affiliations") == 0 || strcmp(cmd, "list") == 0 ||
+	    (strcmp(cmd, "subject") == 0 && nargs == 1) ||
+	    (strcmp(cmd, "config") == 0 && nargs == 1))
+		xt_need_stdout();
 	xt_account_password(&xt_opt);
 	S = xt_session_new();
 	ctx = xt_session_ctx(S);
@@ -1609,7 +1630,7 @@ main(int argc, const char **argv)
 		xt_error("%s", why);
 	else if (status == XT_USAGE && *why != '\0')
 		xt_error("%s", why);
-	else if (status != 0 && xt_session_error(S) != NULL)
+	else if (status != 0 && xt_session_error(S) != NULL && !P.error_shown)
 		xt_error("%s", xt_session_error(S));
 	/* `| head -1`: a quiet end. */
 	if (P.write_error == EPIPE) {

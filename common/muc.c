@@ -68,17 +68,17 @@ xt_muc_removal(xmpp_stanza_t *st, char *buf, size_t len)
 		what = "the room was destroyed";
 		reason = xt_stanza_child_text(d, "reason");
 	} else if (xt_muc_has_status(st, "301")) {
-		what = "banned from the room";
+		what = "banned";
 	} else if (xt_muc_has_status(st, "307")) {
-		what = "kicked from the room";
+		what = "kicked";
 	} else if (xt_muc_has_status(st, "321")) {
-		what = "removed from the room: no longer a member";
+		what = "no longer a member";
 	} else if (xt_muc_has_status(st, "322")) {
-		what = "removed from the room: it is members-only now";
+		what = "the room is members-only now";
 	} else if (xt_muc_has_status(st, "332")) {
-		what = "removed from the room: the service is shutting down";
+		what = "the service is shutting down";
 	} else if (xt_muc_has_status(st, "333")) {
-		what = "removed from the room by a technical problem";
+		what = "a technical problem";
 	} else {
 		return NULL;
 	}
