@@ -47,7 +47,7 @@ LIBOBJ = common/diag.o common/options.o common/account.o common/jid.o \
 	common/muc.o common/idset.o common/stanza.o common/link.o \
 	common/datetime.o common/file.o common/alloc.o common/form.o \
 	common/disco.o common/iqpool.o common/roster.o common/strset.o \
-	common/progress.o common/term.o common/lines.o
+	common/progress.o common/term.o common/lines.o common/mam.o
 UNITS = tests/unit/sasl tests/unit/reader tests/unit/output tests/unit/text \
 	tests/unit/account tests/unit/jid tests/unit/datetime tests/unit/disco tests/unit/strset \
 	tests/unit/muc

@@ -16,8 +16,6 @@
 
 #define NS_RECEIPTS "urn:xmpp:receipts"
 #define NS_CARBONS "urn:xmpp:carbons:2"
-#define NS_FORWARD "urn:xmpp:forward:0"
-#define NS_MAM "urn:xmpp:mam:2"
 #define NS_SID "urn:xmpp:sid:0"
 
 static struct {
@@ -88,8 +86,6 @@ static struct {
 	int stdout_gone, done, write_error;
 	/* --since/--last: the archive first, live stanzas held meanwhile */
 	int mam_active;
-	char mam_queryid[48];
-	unsigned long long mam_got;	/* archived messages printed */
 	/* archive ids (stanza-id) printed: the newest few thousand are what
 	 * live stanzas can repeat, and a set keeps each check O(1) */
 	struct xt_idset *seen;
@@ -379,27 +375,6 @@ emit(xmpp_stanza_t *st)
 		L.done = 1;
 }
 
-/* The message inside a <forwarded/> (XEP-0297), with its delay. */
-static xmpp_stanza_t *
-forwarded_message(xmpp_stanza_t *wrapper)
-{
-	xmpp_stanza_t *fwd = xmpp_stanza_get_child_by_ns(wrapper, NS_FORWARD);
-	xmpp_stanza_t *m, *d, *copy;
-
-	if (fwd == NULL ||
-	    (m = xmpp_stanza_get_child_by_name(fwd, "message")) == NULL)
-		return NULL;
-	copy = xmpp_stanza_copy(m);
-	d = xmpp_stanza_get_child_by_ns(fwd, "urn:xmpp:delay");
-	if (d != NULL && xmpp_stanza_get_child_by_ns(copy,
-	    "urn:xmpp:delay") == NULL) {
-		d = xmpp_stanza_copy(d);
-		xmpp_stanza_add_child(copy, d);
-		xmpp_stanza_release(d);
-	}
-	return copy;
-}
-
 static int
 from_own_account(xmpp_stanza_t *st)
 {
@@ -408,28 +383,10 @@ from_own_account(xmpp_stanza_t *st)
 	return from == NULL || strcmp(from, L.bare) == 0;
 }
 
-/* The archive id (XEP-0359 stanza-id by our account), or NULL. */
-static const char *
-stanza_id(xmpp_stanza_t *st)
-{
-	xmpp_stanza_t *c;
-	const char *by;
-
-	for (c = xmpp_stanza_get_children(st); c; c = xmpp_stanza_get_next(c))
-		if (xmpp_stanza_is_tag(c) &&
-		    strcmp(xmpp_stanza_get_name(c), "stanza-id") == 0 &&
-		    xmpp_stanza_get_ns(c) != NULL &&
-		    strcmp(xmpp_stanza_get_ns(c), NS_SID) == 0 &&
-		    (by = xmpp_stanza_get_attribute(c, "by")) != NULL &&
-		    strcmp(by, L.bare) == 0)
-			return xmpp_stanza_get_id(c);
-	return NULL;
-}
-
 static int
 seen_before(xmpp_stanza_t *st)
 {
-	const char *id = stanza_id(st);
+	const char *id = xt_stanza_id_by(st, L.bare);
 
 	return id != NULL && L.seen != NULL &&
 	    xt_idset_check(L.seen, "", 0, id, 0);
@@ -514,27 +471,17 @@ static int
 message_cb(xmpp_conn_t *conn, xmpp_stanza_t *st, void *arg)
 {
 	xmpp_stanza_t *r, *inner;
-	const char *qid;
 
 	(void)conn;
 	(void)arg;
-	/* XEP-0313 4.2: an archived message, from our own archive. */
-	if ((r = xmpp_stanza_get_child_by_ns(st, NS_MAM)) != NULL &&
-	    from_own_account(st)) {
-		qid = xmpp_stanza_get_attribute(r, "queryid");
-		if (qid && strcmp(qid, L.mam_queryid) == 0 &&
-		    (inner = forwarded_message(r)) != NULL) {
-			remember(xmpp_stanza_get_id(r));
-			emit(inner);
-			xt_progress(++L.mam_got);
-			xmpp_stanza_release(inner);
-		}
+	/* XEP-0313 4.2: an archived message, from our own archive, is
+	 * xt_mam_fetch()'s. */
+	if (xt_mam_result(st) && from_own_account(st))
 		return 1;
-	}
 	/* XEP-0280 11: carbons only from our own account, never others. */
 	if ((r = xmpp_stanza_get_child_by_ns(st, NS_CARBONS)) != NULL) {
 		if (opt.carbons && from_own_account(st) &&
-		    (inner = forwarded_message(r)) != NULL) {
+		    (inner = xt_forwarded_message(r)) != NULL) {
 			hold_or_emit(inner);
 			xmpp_stanza_release(inner);
 		}
@@ -570,82 +517,38 @@ iq_cb(xmpp_conn_t *conn, xmpp_stanza_t *st, void *arg)
 
 /* ---- the archive (XEP-0313) ---- */
 
-static xmpp_stanza_t *
-mam_query(const char *after)
+static void
+archived(xmpp_stanza_t *msg, const char *id, void *arg)
 {
-	xmpp_stanza_t *iq = xmpp_iq_new(L.ctx, "set", NULL), *q, *x, *set;
-	char start[32], max[24];
-	time_t t = (time_t)L.since;
+	(void)arg;
+	remember(id);
+	emit(msg);
+}
 
-	q = xt_stanza_add(iq, "query", NS_MAM, NULL);
-	xmpp_stanza_set_attribute(q, "queryid", L.mam_queryid);
-	if (opt.since) {
-		x = xt_form_add(q, "submit", NS_MAM);
-		strftime(start, sizeof(start), "%Y-%m-%dT%H:%M:%SZ",
-		    gmtime(&t));
-		xt_form_add_field(x, "start", start);
-	}
-	/* XEP-0059: the last N are the page before the end. */
-	set = xt_stanza_add(q, "set", "http://jabber.org/protocol/rsm", NULL);
-	snprintf(max, sizeof(max), "%ld", opt.last ? L.last : 100);
-	xt_stanza_add(set, "max", NULL, max);
-	if (opt.last)
-		xt_stanza_add(set, "before", NULL, NULL);
-	else if (after != NULL)
-		xt_stanza_add(set, "after", NULL, after);
-	return iq;
+static int
+archive_stop(void *arg)
+{
+	(void)arg;
+	return L.done;
 }
 
 /* Print the archive, page by page, then what arrived meanwhile. */
 static int
 fetch_archive(void)
 {
-	xmpp_stanza_t *iq, *reply = NULL, *fin, *set, *last;
-	char *after = NULL, *cnt;
-	const char *complete;
+	struct xt_mam m;
 	size_t i;
-	int status = 0, more = 1;
+	int status;
 
-	snprintf(L.mam_queryid, sizeof(L.mam_queryid), "%s",
-	    xt_session_id(L.s));
+	memset(&m, 0, sizeof(m));
+	m.since = opt.since ? L.since : 0;
+	m.last = opt.last ? L.last : 0;
+	m.cb = archived;
+	m.stop = archive_stop;
 	L.mam_active = 1;
-	xt_progress_start("archive", 0);
-	while (more && status == 0 && !L.done) {
-		iq = mam_query(after);
-		status = xt_iq_request(L.s, iq, &reply);
-		xmpp_stanza_release(iq);
-		if (status != 0)
-			break;
-		if (strcmp(xmpp_stanza_get_type(reply), "error") == 0) {
-			xt_error("cannot read the archive of '%s': %s", L.bare,
-			    xt_error_condition(reply));
-			xmpp_stanza_release(reply);
-			status = XT_NEGATIVE;
-			break;
-		}
-		fin = xmpp_stanza_get_child_by_ns(reply, NS_MAM);
-		complete = fin ? xmpp_stanza_get_attribute(fin, "complete") :
-		    NULL;
-		set = fin ? xmpp_stanza_get_child_by_name(fin, "set") : NULL;
-		last = set ? xmpp_stanza_get_child_by_name(set, "last") : NULL;
-		/* XEP-0059 count: what the query matches in all. */
-		if (set != NULL && !opt.last && (cnt = xt_stanza_child_text(set,
-		    "count")) != NULL) {
-			xt_progress_total(strtoull(cnt, NULL, 10));
-			free(cnt);
-		}
-		if (after != NULL)
-			xmpp_free(L.ctx, after);
-		after = NULL;
-		if (last != NULL)
-			after = xmpp_stanza_get_text(last);
-		more = !opt.last && after != NULL && !(complete &&
-		    strcmp(complete, "true") == 0);
-		xmpp_stanza_release(reply);
-	}
-	if (after != NULL)
-		xmpp_free(L.ctx, after);
-	xt_progress_end();
+	status = xt_mam_fetch(L.s, &m);
+	if (status == XT_NEGATIVE)
+		xt_error("%s", m.why);
 	L.mam_active = 0;
 	for (i = 0; i < L.nheld; i++) {
 		if (!seen_before(L.held[i]))

@@ -105,6 +105,10 @@ static struct {
 	double next_check, check_sent;	/* self-ping */
 	char check_id[48];
 	int write_error, out_gone, error_shown;
+	int mam_checked, room_mam;	/* the room has an archive */
+	int mam_active;		/* reading it: live messages wait */
+	xmpp_stanza_t **held;
+	size_t nheld;
 	double finish_by;	/* after the end of input: done by then */
 	unsigned long bounced, refused;
 } P = { .history = -1, .retries = -1, .self_ping = 300 };
@@ -173,31 +177,12 @@ delay_of(xmpp_stanza_t *st)
 	return 0;
 }
 
-/* The room's XEP-0359 stanza-id: what a repeat after a rejoin shares. */
-static const char *
-stanza_id(xmpp_stanza_t *st)
-{
-	xmpp_stanza_t *c;
-	const char *by;
-
-	for (c = xmpp_stanza_get_children(st); c; c = xmpp_stanza_get_next(c))
-		if (xmpp_stanza_is_tag(c) &&
-		    strcmp(xmpp_stanza_get_name(c), "stanza-id") == 0 &&
-		    xmpp_stanza_get_ns(c) != NULL &&
-		    strcmp(xmpp_stanza_get_ns(c), NS_SID) == 0 &&
-		    (by = xmpp_stanza_get_attribute(c, "by")) != NULL &&
-		    strcmp(by, P.room) == 0)
-			return xmpp_stanza_get_id(c);
-	return NULL;
-}
-
 static void
-print_message(xmpp_stanza_t *st, const char *nick, const char *body,
-    int history, int private)
+print_message(xmpp_stanza_t *st, const char *id, const char *nick,
+    const char *body, int history, int private)
 {
 	char when[32];
 	double t = delay_of(st);
-	const char *id = stanza_id(st);
 	json_t *o;
 
 	if (id == NULL)
@@ -243,16 +228,52 @@ from_room(const char *from, const char **nick)
 	return 1;
 }
 
+/* A message of the room with a body, printed once: a repeat (after a
+ * rejoin, or from the archive) has the same stanza-id, sid. */
+static void
+room_message(xmpp_stanza_t *st, const char *sid, int archived)
+{
+	const char *type = xmpp_stanza_get_type(st), *nick;
+	char *body;
+	int history, own;
+
+	if (!from_room(xmpp_stanza_get_from(st), &nick) ||
+	    (body = xt_stanza_child_text(st, "body")) == NULL)
+		return;
+	if (sid != NULL && xt_idset_check(P.seen, P.room, strlen(P.room), sid,
+	    1)) {
+		free(body);
+		return;
+	}
+	history = archived || (delay_of(st) > 0 && type != NULL &&
+	    strcmp(type, "groupchat") == 0);
+	if (delay_of(st) > P.last_seen)
+		P.last_seen = delay_of(st);
+	own = strcmp(xmpp_stanza_get_from(st), P.occupant) == 0;
+	if (sid == NULL)
+		sid = xmpp_stanza_get_id(st);
+	if (type != NULL && strcmp(type, "groupchat") == 0) {
+		if (!own || opt.echo || history)
+			print_message(st, sid, nick, body, history, 0);
+	} else if (!archived && *nick != '\0' && (type == NULL ||
+	    strcmp(type, "chat") == 0 || strcmp(type, "normal") == 0)) {
+		print_message(st, sid, nick, body, 0, 1);
+	}
+	free(body);
+	if (delay_of(st) == 0 && !archived)
+		P.last_seen = (double)time(NULL);
+}
+
 static int
 message_cb(xmpp_conn_t *conn, xmpp_stanza_t *st, void *arg)
 {
-	const char *type = xmpp_stanza_get_type(st), *nick, *sid, *text;
-	char *body, *subject;
-	int history, own;
+	const char *type = xmpp_stanza_get_type(st), *nick, *text;
+	char *subject;
 
 	(void)conn;
 	(void)arg;
-	if (!from_room(xmpp_stanza_get_from(st), &nick))
+	/* The archive's results are xt_mam_fetch()'s. */
+	if (xt_mam_result(st) || !from_room(xmpp_stanza_get_from(st), &nick))
 		return 1;
 	if (type != NULL && strcmp(type, "error") == 0) {
 		text = xt_error_text(st);
@@ -267,30 +288,48 @@ message_cb(xmpp_conn_t *conn, xmpp_stanza_t *st, void *arg)
 		    " (set by '" : "", nick, *nick ? "')" : "", subject);
 	}
 	free(subject);
-	if ((body = xt_stanza_child_text(st, "body")) == NULL)
-		return 1;
-	history = delay_of(st) > 0 && type != NULL &&
-	    strcmp(type, "groupchat") == 0;
-	/* After a rejoin the room replays what we may have printed. */
-	if ((sid = stanza_id(st)) != NULL &&
-	    xt_idset_check(P.seen, P.room, strlen(P.room), sid, 1)) {
-		free(body);
+	/* While the archive is read, live messages wait: the past first. */
+	if (P.mam_active) {
+		P.held = xt_grow(P.held, P.nheld, sizeof(*P.held));
+		P.held[P.nheld++] = xmpp_stanza_clone(st);
 		return 1;
 	}
-	if (delay_of(st) > P.last_seen)
-		P.last_seen = delay_of(st);
-	own = strcmp(xmpp_stanza_get_from(st), P.occupant) == 0;
-	if (type != NULL && strcmp(type, "groupchat") == 0) {
-		if (!own || opt.echo || history)
-			print_message(st, nick, body, history, 0);
-	} else if (*nick != '\0' && (type == NULL || strcmp(type, "chat") ==
-	    0 || strcmp(type, "normal") == 0)) {
-		print_message(st, nick, body, 0, 1);
-	}
-	free(body);
-	if (delay_of(st) == 0)
-		P.last_seen = (double)time(NULL);
+	room_message(st, xt_stanza_id_by(st, P.room), 0);
 	return 1;
+}
+
+static void
+archived_cb(xmpp_stanza_t *msg, const char *id, void *arg)
+{
+	(void)arg;
+	room_message(msg, id, 1);
+}
+
+/* XEP-0313 at the room: what it said since, then what came meanwhile. */
+static int
+fetch_archive(double since)
+{
+	struct xt_mam m;
+	size_t i;
+	int status;
+
+	memset(&m, 0, sizeof(m));
+	m.archive = P.room;
+	m.since = since;
+	m.cb = archived_cb;
+	P.mam_active = 1;
+	status = xt_mam_fetch(S, &m);
+	P.mam_active = 0;
+	if (status == XT_NEGATIVE)
+		xt_error("%s", m.why);
+	for (i = 0; i < P.nheld; i++) {
+		room_message(P.held[i], xt_stanza_id_by(P.held[i], P.room), 0);
+		xmpp_stanza_release(P.held[i]);
+	}
+	P.nheld = 0;
+	xt_info(1, "%llu archived message%s of '%s'", m.got, m.got == 1 ?
+	    "" : "s", P.room);
+	return status;
 }
 
 static int
@@ -559,11 +598,31 @@ pump(void *arg)
 	return !opt.stay || xt_signalled || P.out_gone;
 }
 
+/* 1 if the room keeps an archive (XEP-0313) we may read. */
+static int
+room_has_archive(void)
+{
+	xmpp_stanza_t *iq = xt_disco_new(ctx, NULL, P.room, NULL, 0), *r = NULL;
+	struct xt_disco_info *d;
+	int has = 0;
+
+	if (xt_iq_request(S, iq, &r) == 0 && (d = xt_disco_info_parse(r)) !=
+	    NULL) {
+		has = xt_disco_has(d, "urn:xmpp:mam:2");
+		xt_disco_info_free(d);
+	}
+	xmpp_stanza_release(iq);
+	if (r != NULL)
+		xmpp_stanza_release(r);
+	return has;
+}
+
 static int
 join_pipe(int again)
 {
 	struct xt_muc_join j;
-	int status;
+	double since;
+	int status, archive;
 
 	memset(&j, 0, sizeof(j));
 	j.room = P.room;
@@ -572,17 +631,26 @@ join_pipe(int again)
 	j.strict_nick = opt.strict_nick;
 	/* The history is printed before the first line is read. */
 	j.until_subject = 1;
-	if (again) {
-		/* What the room said while we were away, and no more: the
-		 * repeats are recognised by their stanza-id. */
+	xt_session_set_deadline(S, xt_opt.timeout_s);
+	/* What the room said while we were away (or since --since): from
+	 * its archive where it has one, whole; else as much as its history
+	 * keeps. The repeats are known by their stanza-id. */
+	since = again ? (P.last_seen > 0 ? P.last_seen : (double)time(NULL) -
+	    3600) : P.since;
+	if (since > 0 && !(P.history >= 0 && !again) && !P.mam_checked) {
+		P.mam_checked = 1;
+		P.room_mam = room_has_archive();
+	}
+	archive = since > 0 && P.room_mam && !(P.history >= 0 && !again);
+	if (archive) {
+		j.history = 0;
+	} else if (again) {
 		j.history = -1;
-		j.since = P.last_seen > 0 ? P.last_seen : (double)time(NULL) -
-		    3600;
+		j.since = since;
 	} else {
 		j.history = P.history;
 		j.since = P.since;
 	}
-	xt_session_set_deadline(S, xt_opt.timeout_s);
 	if ((status = xt_muc_enter(S, &j)) != 0) {
 		if (status == XT_NEGATIVE)
 			xt_error("%s", j.why);
@@ -593,6 +661,9 @@ join_pipe(int again)
 	snprintf(P.occupant, sizeof(P.occupant), "%s/%s", P.room, j.joined);
 	xt_outq_set_barrier(P.q, P.occupant);
 	P.joined = 1;
+	/* A second of overlap: the repeats are dropped, nothing missed. */
+	if (archive && (status = fetch_archive(again ? since - 1 : since)) != 0)
+		return status;
 	P.next_check = xt_now() + P.self_ping;
 	P.check_sent = 0;
 	/* Reading input for days: only each answer is bounded now. */
@@ -704,6 +775,7 @@ cmd_pipe(void)
 	P.q = NULL;
 	xt_idset_free(P.seen);
 	P.seen = NULL;
+	free(P.held);
 	return status;
 }
 

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* stanza.c: building the stanzas every tool sends. */
 #include <stdlib.h>
+#include <string.h>
 
 #include "xt.h"
 
@@ -23,6 +24,23 @@ xt_stanza_child_text(xmpp_stanza_t *parent, const char *name)
 	    name) : NULL;
 
 	return c ? xt_stanza_text(c) : NULL;
+}
+
+const char *
+xt_stanza_id_by(xmpp_stanza_t *st, const char *by)
+{
+	xmpp_stanza_t *c;
+	const char *b, *ns;
+
+	for (c = xmpp_stanza_get_children(st); c; c = xmpp_stanza_get_next(c))
+		if (xmpp_stanza_is_tag(c) &&
+		    strcmp(xmpp_stanza_get_name(c), "stanza-id") == 0 &&
+		    (ns = xmpp_stanza_get_ns(c)) != NULL &&
+		    strcmp(ns, "urn:xmpp:sid:0") == 0 &&
+		    (b = xmpp_stanza_get_attribute(c, "by")) != NULL &&
+		    strcmp(b, by) == 0)
+			return xmpp_stanza_get_id(c);
+	return NULL;
 }
 
 xmpp_stanza_t *

@@ -630,6 +630,9 @@ xmpp_stanza_t *xt_stanza_add(xmpp_stanza_t *parent, const char *name,
 char *xt_stanza_text(xmpp_stanza_t *st);
 /* The text of parent's first child called name, NULL if there is none. */
 char *xt_stanza_child_text(xmpp_stanza_t *parent, const char *name);
+/* The id of st's XEP-0359 <stanza-id/> given by by (a room, our bare
+ * JID), or NULL. */
+const char *xt_stanza_id_by(xmpp_stanza_t *st, const char *by);
 /* A XEP-0199 ping iq (to NULL: our server as the stream's peer). */
 xmpp_stanza_t *xt_ping_new(xmpp_ctx_t *ctx, const char *id, const char *to);
 
@@ -678,6 +681,30 @@ void xt_outq_restart(struct xt_outq *q);
 /* Write the unconfirmed stanzas, one per line. */
 void xt_outq_dump(const struct xt_outq *q, FILE *f);
 void xt_outq_free(struct xt_outq *q);
+
+/* ---- mam.c: message archives (XEP-0313) ---- */
+
+struct xt_mam {
+	const char *archive;	/* a room's JID; NULL: our own archive */
+	double since;		/* from this time on (0: from the start) */
+	long last;		/* only the last N (0: all) */
+	/* each archived message (the forwarded <message/>, with its
+	 * delay) and its archive id, in order */
+	void (*cb)(xmpp_stanza_t *msg, const char *id, void *arg);
+	void *arg;
+	int (*stop)(void *arg);	/* may be NULL: 1 ends the paging */
+	unsigned long long got;	/* messages passed to cb */
+	char why[512];		/* the archive's refusal */
+};
+
+/* Page through the archive; 0, XT_NEGATIVE (why set) or the session's
+ * exit code. */
+int xt_mam_fetch(struct xt_session *s, struct xt_mam *m);
+/* 1 if the message st is an archive result (which xt_mam_fetch takes). */
+int xt_mam_result(xmpp_stanza_t *st);
+/* A copy of the message in a <forwarded/> (XEP-0297) child of wrapper,
+ * with the forward's delay; NULL if none. */
+xmpp_stanza_t *xt_forwarded_message(xmpp_stanza_t *wrapper);
 
 /* ---- lines.c: input split into bounded lines ---- */
 
