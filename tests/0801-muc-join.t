@@ -50,8 +50,8 @@ printf 'wrong\n' >"$XT_TMP/wrong.pw"
 muc alice create --persistent --room-password-file "$XT_TMP/room.pw" "$p"
 is_rc 0 "create --room-password-file: exit 0"
 muc alice -o json config "$p"
-like "$(printf '%s\n' "$xt_out" | jq -r 'select(.var == "muc#roomconfig_passwordprotectedroom") | .values[0]')" '^(1|true)$' \
-    "... the room is password-protected"
+is "$(printf '%s\n' "$xt_out" | jq -r 'select(.var == "muc#roomconfig_roomsecret") | .values[0]')" 's3cret ü' \
+    "... the room has the password of the file, its first line"
 muc bob occupants "$p"
 is_rc 1 "joining without the password: exit 1"
 like "$xt_err" "^xmpp-muc: cannot join '$p': a password is required, or it is wrong" \

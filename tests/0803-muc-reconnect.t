@@ -9,7 +9,7 @@ xt_need_bin xmpp-muc
 # This test stops its server: never a shared one.
 unset XT_SERVER_DIR
 xt_server
-plan 15
+plan 16
 
 . "$XT_TESTS/muc.sh"
 

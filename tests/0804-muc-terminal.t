@@ -36,12 +36,13 @@ pane_wait() {
 	done
 }
 
-# bob's pipe in the pane: stdin and stdout the terminal, stderr a file.
+# bob's pipe in the pane: stdin, stdout and stderr the terminal (the
+# line being edited may be drawn on either).
 cat >"$XT_TMP/run" <<EOF
 #!/bin/sh
 timeout --foreground 60 "$XT_BIN/xmpp-muc" --server 127.0.0.1:$XT_PORT \\
     --cafile "$XT_CAFILE" --jid "$bob" --password-file "$XT_TMP/bob.pw" \\
-    "$r" 2>"$XT_TMP/tty.err"
+    "$r"
 echo \$? >"$XT_TMP/tty.rc"
 sleep 60
 EOF
@@ -49,7 +50,7 @@ chmod +x "$XT_TMP/run"
 pipe_bg a alice "$r"
 TERM=xterm tm -f /dev/null new-session -d -x 200 -y 50 -s muc "$XT_TMP/run" ||
     bail_out "tmux did not start"
-wait_nick carol "$r" bob || diag "bob did not join: $(cat "$XT_TMP/tty.err")"
+wait_nick carol "$r" bob || diag "bob did not join: $(tm capture-pane -p -t muc)"
 wait_nick carol "$r" alice || diag "alice did not join: $(cat "$XT_TMP/a.err")"
 
 # Half a line typed, then messages arrive.
