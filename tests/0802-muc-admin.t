@@ -9,7 +9,7 @@
 . "$(dirname "$0")/lib.sh"
 xt_need_bin xmpp-muc xmpp-listen xmpp-send
 xt_server
-plan 75
+plan 76
 
 . "$XT_TESTS/listen.sh"
 . "$XT_TESTS/muc.sh"
@@ -30,8 +30,18 @@ i=$(room instant)
 muc alice create "$i"
 is_rc 0 "create: an instant room, exit 0"
 like "$xt_err" "last occupant" "... with a warning that it goes when its last occupant leaves"
+# Gone once alice left (ejabberd removes it a moment later).
+gone=no
+n=0
+while [ $n -lt 50 ]; do
+	muc bob occupants "$i"
+	case $xt_rc:$xt_err in 1:*"does not exist"*) gone=yes; break ;; esac
+	sleep 0.2
+	n=$((n + 1))
+done
+is "$gone" yes "... and so it did: it does not exist once alice left"
 muc alice create "$i"
-is_rc 0 "... and so it did: creating it again works"
+is_rc 0 "... creating it again works"
 
 c=$(room conf)
 muc alice create --persistent --members-only --config roomname="Ops room" \
@@ -192,19 +202,24 @@ pipe_wait b
 is "$bg_rc" 1 "the kicked pipe exits 1"
 like "$(cat "$XT_TMP/b.err")" "kicked.*too loud|too loud.*kicked" "... its stderr says kicked, and why"
 
-pipe_bg b2 bob "$a"
-wait_nick alice "$a" bob || diag "bob did not join again: $(cat "$XT_TMP/b2.err")"
-muc alice ban --reason "spam" "$a" "$bob"
+# A room of its own for the ban: ejabberd 23.01 lets an outcast in,
+# as a participant, whose role or affiliation was changed before (as
+# bob's and carol's were, above).
+bn=$(room ban)
+muc alice create --persistent "$bn"
+pipe_bg b2 bob "$bn"
+wait_nick alice "$bn" bob || diag "bob did not join: $(cat "$XT_TMP/b2.err")"
+muc alice ban --reason "spam" "$bn" "$bob"
 is_rc 0 "ban: exit 0"
 wait_gone b2 10
 pipe_wait b2
 is "$bg_rc" 1 "the banned pipe exits 1"
 like "$(cat "$XT_TMP/b2.err")" "banned.*spam|spam.*banned" "... its stderr says banned, and why"
-muc alice affiliations "$a" outcast
+muc alice affiliations "$bn" outcast
 is "$(printf '%s\n' "$xt_out" | cut -f1,2)" "$bob	outcast" "affiliations outcast: bob"
-muc bob occupants "$a"
+muc bob occupants "$bn"
 is_rc 1 "bob cannot join any more: exit 1"
-like "$xt_err" "cannot join '$a': you are banned from the room" "... banned"
+like "$xt_err" "cannot join '$bn': you are banned from the room" "... banned"
 
 pipe_bg c carol "$a"
 wait_nick alice "$a" carol || diag "carol did not join: $(cat "$XT_TMP/c.err")"
