@@ -39,7 +39,7 @@ export UBSAN_OPTIONS = exitcode=86:print_stacktrace=1
 export LSAN_OPTIONS = suppressions=$(CURDIR)/tests/lsan.supp
 endif
 
-TOOLS = xmpp-send xmpp-ping xmpp-listen xmpp-disco xmpp-roster
+TOOLS = xmpp-send xmpp-ping xmpp-listen xmpp-disco xmpp-roster xmpp-muc
 BINS = $(TOOLS:%=cmd/%)
 LIBOBJ = common/diag.o common/options.o common/account.o common/jid.o \
 	common/dns.o common/tls.o common/sasl.o common/session.o common/iq.o \
@@ -47,7 +47,7 @@ LIBOBJ = common/diag.o common/options.o common/account.o common/jid.o \
 	common/muc.o common/idset.o common/stanza.o common/link.o \
 	common/datetime.o common/file.o common/alloc.o common/form.o \
 	common/disco.o common/iqpool.o common/roster.o common/strset.o \
-	common/progress.o
+	common/progress.o common/term.o common/lines.o
 UNITS = tests/unit/sasl tests/unit/reader tests/unit/output tests/unit/text \
 	tests/unit/account tests/unit/jid tests/unit/datetime tests/unit/disco tests/unit/strset
 # libFuzzer harnesses, tests/fuzz/TARGET.c; each is also built with the

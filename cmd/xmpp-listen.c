@@ -104,30 +104,6 @@ static struct {
 
 /* ---- options ---- */
 
-/* --since: ISO 8601 in UTC (with or without the Z) or "30m" ago. */
-static double
-parse_since(const char *s)
-{
-	struct tm tm = { 0 };
-	char *end, unit;
-	double n;
-
-	n = strtod(s, &end);
-	if (end != s && *end != '\0' && end[1] == '\0' && n >= 0) {
-		unit = *end;
-		if (unit == 's' || unit == 'm' || unit == 'h' || unit == 'd')
-			return time(NULL) - n * (unit == 's' ? 1 : unit == 'm' ?
-			    60 : unit == 'h' ? 3600 : 86400);
-	}
-	end = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm);
-	if (end == NULL)
-		end = strptime(s, "%Y-%m-%d", &tm);
-	if (end == NULL || (*end != '\0' && strcmp(end, "Z") != 0))
-		xt_die(XT_USAGE, "invalid --since '%s': expected a time like "
-		    "2026-11-25T08:00:00Z or 30m, 2h, 7d", s);
-	return (double)timegm(&tm);
-}
-
 static void
 check_options(void)
 {
@@ -154,7 +130,7 @@ check_options(void)
 	if (opt.retries)
 		L.retries = xt_parse_number("--retries", opt.retries, 0, 1e9);
 	if (opt.since)
-		L.since = parse_since(opt.since);
+		L.since = xt_parse_since("--since", opt.since);
 	if (opt.since && opt.last)
 		xt_die(XT_USAGE, "--since and --last cannot be used together");
 	for (i = 0; opt.show && i < sizeof(shows) / sizeof(shows[0]); i++)
@@ -808,22 +784,12 @@ keepalive(void)
 	xmpp_stanza_release(iq);
 }
 
-/* `| head -1`: the reader may go away while nothing arrives for us to
- * write; a pipe says so (POLLERR) without a write. */
-static int
-reader_gone(void)
-{
-	struct pollfd p = { STDOUT_FILENO, 0, 0 };
-
-	return poll(&p, 1, 0) > 0 && (p.revents & (POLLERR | POLLHUP));
-}
-
 static int
 pump(void *arg)
 {
 	(void)arg;
 	run_children();
-	if (reader_gone()) {
+	if (xt_stdout_gone()) {
 		L.stdout_gone = 1;
 		return 1;
 	}

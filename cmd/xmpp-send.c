@@ -8,8 +8,6 @@
 #include <unistd.h>
 
 #include <openssl/rand.h>
-#include <readline/history.h>
-#include <readline/readline.h>
 
 #include "xt.h"
 
@@ -90,10 +88,7 @@ struct run {
 	long retries;
 	double rate;
 	int streaming, interactive, eof;
-	char *part;		/* --lines: the unfinished last line */
-	size_t partlen, partcap;
-	int skipping;		/* a line over MAX_MESSAGE: not kept */
-	unsigned long long skipped;	/* its length so far */
+	struct xt_lines lines;	/* --lines: the input split */
 	unsigned long lineno;
 	struct receipt *rc;
 	size_t nrc;
@@ -234,7 +229,6 @@ send_line(const char *line, size_t len)
 {
 	char what[64], *body;
 
-	run.lineno++;
 	if (len > 0 && line[len - 1] == '\r')
 		len--;
 	if (len == 0)
@@ -264,42 +258,23 @@ grow(char **buf, size_t *cap, size_t need)
 	return p;
 }
 
-/* The unfinished last line grows by n bytes from p; past MAX_MESSAGE it
- * is only counted. */
 static void
-part_add(const char *p, size_t n)
+on_line(const char *line, size_t len, unsigned long lineno, void *arg)
 {
-	if (run.skipping || run.partlen + n > MAX_MESSAGE) {
-		if (!run.skipping) {
-			run.skipping = 1;
-			run.skipped = run.partlen;
-			free(run.part);
-			run.part = NULL;
-			run.partlen = run.partcap = 0;
-		}
-		run.skipped += n;
-		return;
-	}
-	grow(&run.part, &run.partcap, run.partlen + n + 1);
-	memcpy(run.part + run.partlen, p, n);
-	run.partlen += n;
+	(void)arg;
+	run.lineno = lineno;
+	send_line(line, len);
 }
 
-/* The unfinished line is complete: sent, or named if it was too long. */
+/* A line too long to be a message is named, not sent. */
 static void
-part_done(void)
+on_too_long(unsigned long lineno, unsigned long long bytes, void *arg)
 {
-	if (run.skipping) {
-		run.lineno++;
-		xt_error("line %lu: %llu bytes not sent: longer than %d MiB, "
-		    "the limit of a message", run.lineno, run.skipped,
-		    MAX_MESSAGE >> 20);
-		run.refused++;
-	} else if (run.partlen > 0) {
-		send_line(run.part, run.partlen);
-	}
-	run.skipping = 0;
-	run.partlen = 0;
+	(void)arg;
+	run.lineno = lineno;
+	xt_error("line %lu: %llu bytes not sent: longer than %d MiB, the "
+	    "limit of a message", lineno, bytes, MAX_MESSAGE >> 20);
+	run.refused++;
 }
 
 /* Reading stops at HIGH_WATER unconfirmed stanzas, between two of them:
@@ -311,27 +286,19 @@ queue_full(void)
 	    xt_outq_unconfirmed(run.q) >= HIGH_WATER;
 }
 
+static int
+lines_full(void *arg)
+{
+	(void)arg;
+	return queue_full();
+}
+
 /* --lines: every whole line in inbuf, as long as the queue has room. */
 static void
 consume_lines(void)
 {
-	const char *p, *nl;
-
-	while (run.inpos < run.inlen && !queue_full()) {
-		p = run.inbuf + run.inpos;
-		if ((nl = memchr(p, '\n', run.inlen - run.inpos)) == NULL) {
-			part_add(p, run.inlen - run.inpos);
-			run.inpos = run.inlen;
-			break;
-		}
-		if (run.partlen > 0 || run.skipping) {
-			part_add(p, nl - p);
-			part_done();
-		} else {
-			send_line(p, nl - p);
-		}
-		run.inpos = nl - run.inbuf + 1;
-	}
+	xt_lines_feed(&run.lines, run.inbuf, run.inlen, &run.inpos,
+	    lines_full);
 }
 
 static int
@@ -450,7 +417,7 @@ consume(int eof)
 	}
 	consume_lines();
 	if (eof && run.inpos == run.inlen) {
-		part_done();
+		xt_lines_finish(&run.lines);
 		end_of_input();
 	}
 }
@@ -481,12 +448,10 @@ static void
 readline_cb(char *line)
 {
 	if (line == NULL) {
-		rl_callback_handler_remove();
 		end_of_input();
 		return;
 	}
-	if (*line != '\0')
-		add_history(line);
+	run.lineno = ++run.lines.lineno;
 	send_line(line, strlen(line));
 	free(line);
 }
@@ -496,7 +461,7 @@ on_input(void *arg)
 {
 	(void)arg;
 	if (run.interactive) {
-		rl_callback_read_char();
+		xt_term_input();
 		return;
 	}
 	if (run.eof)
@@ -531,7 +496,8 @@ drain_input(void)
 		while (!run.eof && run.bytes_read - start < DRAIN_MAX &&
 		    input_within(until))
 			consume(refill());
-	} else if (run.partlen == 0 && input_within(until) && refill()) {
+	} else if (run.lines.partlen == 0 && !run.lines.skipping &&
+	    input_within(until) && refill()) {
 		run.eof = 1;	/* nothing was left */
 	}
 	if (!run.eof)
@@ -667,7 +633,7 @@ pump(void *arg)
 		xt_info(1, "interrupted: confirming what was sent");
 		run.interrupted = 1;
 		if (run.interactive && !run.eof)
-			rl_callback_handler_remove();
+			xt_term_stop();
 		end_of_input();
 		xt_outq_hold(run.q);
 	}
@@ -990,6 +956,9 @@ setup(void)
 	}
 	if (opt.chatroom)
 		run.nicks = calloc(run.nto, sizeof(*run.nicks));
+	run.lines.max = MAX_MESSAGE;
+	run.lines.line = on_line;
+	run.lines.too_long = on_too_long;
 	run.interactive = !opt.raw && opt.message == NULL &&
 	    isatty(STDIN_FILENO);
 	run.streaming = opt.lines || opt.raw || run.interactive;
@@ -1111,10 +1080,8 @@ main(int argc, const char **argv)
 	xmpp_handler_add(xt_session_conn(run.s), presence_cb, NULL,
 	    "presence", NULL, NULL);
 	xmpp_handler_add(xt_session_conn(run.s), iq_cb, NULL, "iq", NULL, NULL);
-	if (run.interactive) {
-		rl_outstream = stderr;
-		rl_callback_handler_install("> ", readline_cb);
-	}
+	if (run.interactive)
+		xt_term_start("> ", readline_cb);
 	if (run.streaming || whole_body()) {
 		if (run.streaming)
 			xt_catch_stop_signals();
@@ -1126,6 +1093,7 @@ main(int argc, const char **argv)
 	status = status_of(status);
 	report_unconfirmed();
 	xt_reader_free(run.reader);
+	xt_lines_free(&run.lines);
 	xt_idset_free(run.raw_ids);
 	xt_outq_free(run.q);
 	xt_session_free(run.s);

@@ -85,3 +85,26 @@ xt_datetime_format(time_t t, char *buf, size_t len)
 	    tm.tm_sec) >= (int)len)
 		snprintf(buf, len, "1970-01-01T00:00:00Z");
 }
+
+double
+xt_parse_since(const char *opt, const char *s)
+{
+	struct tm tm = { 0 };
+	char *end, unit;
+	double n;
+
+	n = strtod(s, &end);
+	if (end != s && *end != '\0' && end[1] == '\0' && n >= 0) {
+		unit = *end;
+		if (unit == 's' || unit == 'm' || unit == 'h' || unit == 'd')
+			return time(NULL) - n * (unit == 's' ? 1 : unit == 'm' ?
+			    60 : unit == 'h' ? 3600 : 86400);
+	}
+	end = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm);
+	if (end == NULL)
+		end = strptime(s, "%Y-%m-%d", &tm);
+	if (end == NULL || (*end != '\0' && strcmp(end, "Z") != 0))
+		xt_die(XT_USAGE, "invalid %s '%s': expected a time like "
+		    "2026-11-25T08:00:00Z or 30m, 2h, 7d", opt, s);
+	return (double)timegm(&tm);
+}

@@ -2,6 +2,7 @@
 /* diag.c: messages on stderr in the one format every tool uses. */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -42,6 +43,14 @@ xt_init(const char *argv0)
 			close(nfd);
 		}
 	}
+}
+
+int
+xt_stdout_gone(void)
+{
+	struct pollfd p = { STDOUT_FILENO, 0, 0 };
+
+	return poll(&p, 1, 0) > 0 && (p.revents & (POLLERR | POLLHUP));
 }
 
 void

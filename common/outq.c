@@ -58,6 +58,7 @@ struct xt_outq {
 	xt_refuse_cb refuse_cb;
 	void *refuse_arg;
 	int held;		/* send nothing more */
+	char *barrier_to;	/* whom barriers ask (NULL: our server) */
 	size_t buflen;
 	char buf[COALESCE];
 };
@@ -83,6 +84,13 @@ xt_outq_new(struct xt_session *s)
 	q->patience = xt_opt.timeout_s;
 	q->step = STEP_START < step_cap(q) ? STEP_START : step_cap(q);
 	return q;
+}
+
+void
+xt_outq_set_barrier(struct xt_outq *q, const char *to)
+{
+	free(q->barrier_to);
+	q->barrier_to = to ? xt_strdup(to) : NULL;
 }
 
 void
@@ -215,7 +223,8 @@ send_barrier(struct xt_outq *q)
 	if (q->nbar == MAX_BARRIERS)
 		return;		/* wait for answers first */
 	b = &q->bar[q->nbar++];
-	iq = xt_ping_new(ctx, xt_session_id(q->s), xt_session_domain(q->s));
+	iq = xt_ping_new(ctx, xt_session_id(q->s), q->barrier_to ?
+	    q->barrier_to : xt_session_domain(q->s));
 	snprintf(b->id, sizeof(b->id), "%s", xmpp_stanza_get_id(iq));
 	b->end = q->base + q->sent;
 	b->sent = xt_now();
@@ -410,5 +419,6 @@ xt_outq_free(struct xt_outq *q)
 		q->n--;
 	}
 	free(q->items);
+	free(q->barrier_to);
 	free(q);
 }

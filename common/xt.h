@@ -64,6 +64,9 @@ extern int xt_stdout_closed;
 /* Exit 74 if stdout was closed at the start: for a tool or mode whose
  * job is output, before it starts the work. */
 void xt_need_stdout(void);
+/* 1 if the reader of a pipe on stdout has gone (`| head -1`), seen
+ * without writing (POLLERR). */
+int xt_stdout_gone(void);
 
 /* ---- alloc.c: memory, or exit 70 ---- */
 
@@ -253,6 +256,10 @@ int xt_link_moved(int fd, unsigned long long *acked,
 int xt_datetime_parse(const char *s, time_t *t);
 /* t as CCYY-MM-DDThh:mm:ssZ, the one form we print. */
 void xt_datetime_format(time_t t, char *buf, size_t len);
+/* A time given by the user (option opt): ISO 8601 in UTC, with or
+ * without the Z, a date alone, or 30s, 30m, 2h, 7d ago; exit 64 if s is
+ * none of those. */
+double xt_parse_since(const char *opt, const char *s);
 
 /* ---- tls.c: trust and certificates ---- */
 
@@ -469,6 +476,8 @@ struct xt_field {
 	char *var, *type, *label;	/* NULL when absent */
 	char **values;
 	size_t nvalues;
+	char **options;		/* list-*: the <option/> values */
+	size_t noptions;
 };
 
 struct xt_form {
@@ -495,6 +504,15 @@ void xt_form_free(struct xt_form *f);
  * field unless form_type is NULL; returns it. */
 xmpp_stanza_t *xt_form_add(xmpp_stanza_t *parent, const char *type,
     const char *form_type);
+/* Give the field var (or prefix + var, for a short name without '#')
+ * the value: replaced, or added to a multi-valued field when append.
+ * Booleans take 1/0/true/false/yes/no, lists one of their options. 0, or
+ * -1 with why (no such field, a bad value). */
+int xt_form_set(struct xt_form *f, const char *var, const char *value,
+    const char *prefix, int append, char *why, size_t whylen);
+/* Add f's fields and values to parent as a form of type submit. */
+xmpp_stanza_t *xt_form_add_submit(xmpp_stanza_t *parent,
+    const struct xt_form *f);
 /* Add a field with one value (none if value is NULL); returns it. */
 xmpp_stanza_t *xt_form_add_field(xmpp_stanza_t *form, const char *var,
     const char *value);
@@ -624,6 +642,9 @@ typedef void (*xt_refuse_cb)(const char *xml, size_t len, unsigned long tag,
 struct xt_outq *xt_outq_new(struct xt_session *s);
 /* Messages per second at most (0: no limit). */
 void xt_outq_set_rate(struct xt_outq *q, double per_second);
+/* Barriers ask to (a ping that passes where the stanzas go: a room's
+ * occupant JID, XEP-0410) instead of our server; NULL: our server. */
+void xt_outq_set_barrier(struct xt_outq *q, const char *to);
 /* Refuse stanzas larger than bytes (0: no limit); unless fixed, a limit
  * the server advertises (XEP-0478) replaces it. */
 void xt_outq_set_max(struct xt_outq *q, size_t bytes, int fixed);
@@ -655,16 +676,120 @@ void xt_outq_restart(struct xt_outq *q);
 void xt_outq_dump(const struct xt_outq *q, FILE *f);
 void xt_outq_free(struct xt_outq *q);
 
+/* ---- lines.c: input split into bounded lines ---- */
+
+struct xt_lines {
+	size_t max;		/* the longest line passed on, in bytes */
+	/* each line, without its newline (lineno counts from 1) */
+	void (*line)(const char *s, size_t len, unsigned long lineno,
+	    void *arg);
+	/* a line longer than max: its length, the bytes were dropped */
+	void (*too_long)(unsigned long lineno, unsigned long long bytes,
+	    void *arg);
+	void *arg;
+	unsigned long lineno;	/* lines passed on so far */
+	char *part;		/* the unfinished line */
+	size_t partlen, partcap;
+	int skipping;
+	unsigned long long skipped;
+};
+
+/* Pass on the whole lines of buf from *used on (advanced), as long as
+ * full(arg) (may be NULL) says there is room; an unfinished line is kept
+ * for the next call. */
+void xt_lines_feed(struct xt_lines *l, const char *buf, size_t len,
+    size_t *used, int (*full)(void *));
+/* At the end of input: the last line, if it had no newline. */
+void xt_lines_finish(struct xt_lines *l);
+void xt_lines_free(struct xt_lines *l);
+
+/* ---- term.c: line input at a terminal (readline) ---- */
+
+/* Read lines from the terminal on stdin: call xt_term_input() when stdin
+ * is readable; cb gets each line (malloc'd, cb frees it), then NULL at
+ * the end of input. The prompt and what is typed go to stderr. */
+void xt_term_start(const char *prompt, void (*cb)(char *line));
+void xt_term_input(void);
+int xt_term_active(void);
+void xt_term_stop(void);
+/* Around output to the terminal: the line being typed is taken away,
+ * then put back as it was (nestable). */
+void xt_term_hide(void);
+void xt_term_show(void);
+
 /* ---- muc.c: multi-user chat rooms (XEP-0045) ---- */
 
+#define XT_NS_MUC "http://jabber.org/protocol/muc"
+#define XT_NS_MUC_USER "http://jabber.org/protocol/muc#user"
+#define XT_NS_MUC_ADMIN "http://jabber.org/protocol/muc#admin"
+#define XT_NS_MUC_OWNER "http://jabber.org/protocol/muc#owner"
+
+struct xt_form;
+
+struct xt_muc_join {
+	const char *room, *nick, *password;
+	long history;		/* the last N messages (-1: none asked) */
+	double since;		/* ... or those since this time (0: none) */
+	int strict_nick;	/* a taken nick is a refusal, not retried */
+	int configure;		/* a new room stays locked: caller configures */
+	int until_subject;	/* ... and the join ends with the subject,
+				 * after the history (XEP-0045 7.2.15) */
+	/* Each presence from the room during the join, ours (last) too. */
+	void (*on_presence)(xmpp_stanza_t *st, void *arg);
+	void *arg;
+	/* what came of it */
+	char joined[1024];	/* the nick we have */
+	int created;		/* status 201: the room is new */
+	char why[512];		/* a refusal, for a person */
+};
+
+/* Join j->room (a suffix is added while the nick is taken, unless
+ * strict); a new room is unlocked with its defaults unless configure.
+ * 0, XT_NEGATIVE (a refusal, in j->why) or the session's exit code. */
+int xt_muc_enter(struct xt_session *s, struct xt_muc_join *j);
 /* Join room as nick (a suffix is added while the nick is taken), asking
  * for history stanzas of the past; the nick used goes to joined. Returns
- * 0, XT_NEGATIVE with the room's reason in why, or the session's code. */
+ * 0, XT_NEGATIVE (a refusal, why says it for a person) or the session's
+ * exit code. */
 int xt_muc_join(struct xt_session *s, const char *room, const char *nick,
     const char *password, int history, char *joined, size_t joinedlen,
     char *why, size_t whylen);
-/* Leave the room (unavailable presence). */
 void xt_muc_leave(struct xt_session *s, const char *room, const char *nick);
+/* 1 if the presence or message st carries muc#user status code. */
+int xt_muc_has_status(xmpp_stanza_t *st, const char *code);
+/* The muc#user <item/> of st, or NULL. */
+xmpp_stanza_t *xt_muc_item(xmpp_stanza_t *st);
+/* 1 if st is the room's presence of ours (status 110, or from occupant). */
+int xt_muc_is_self(xmpp_stanza_t *st, const char *occupant);
+/* If the unavailable presence st removes its occupant from the room
+ * (kick, ban, destroy, shutdown...), why, for a person, in buf; else
+ * NULL. */
+const char *xt_muc_removal(xmpp_stanza_t *st, char *buf, size_t len);
+/* Requests to a room: 0, XT_NEGATIVE with why ("'ROOM' refused:
+ * forbidden"), or the session's exit code. The request is released. */
+int xt_muc_request(struct xt_session *s, xmpp_stanza_t *iq,
+    xmpp_stanza_t **reply, char *why, size_t whylen);
+/* XT_NEGATIVE with why if the room does not exist (disco#info). */
+int xt_muc_exists(struct xt_session *s, const char *room, char *why,
+    size_t whylen);
+/* muc#admin: set attr=value on the item whose key (nick or jid) is
+ * keyval, with a reason (may be NULL); list those of an affiliation. */
+int xt_muc_admin_set(struct xt_session *s, const char *room, const char *key,
+    const char *keyval, const char *attr, const char *value,
+    const char *reason, char *why, size_t whylen);
+int xt_muc_admin_list(struct xt_session *s, const char *room,
+    const char *affiliation, xmpp_stanza_t **reply, char *why,
+    size_t whylen);
+/* muc#owner: the configuration form (NULL with *status), submitting it
+ * (f NULL: the defaults, an instant room), cancelling the first one (a
+ * new room is destroyed), destroying the room. */
+struct xt_form *xt_muc_config_get(struct xt_session *s, const char *room,
+    int *status, char *why, size_t whylen);
+int xt_muc_owner_submit(struct xt_session *s, const char *room,
+    const struct xt_form *f, char *why, size_t whylen);
+int xt_muc_owner_cancel(struct xt_session *s, const char *room);
+int xt_muc_destroy(struct xt_session *s, const char *room,
+    const char *reason, char *why, size_t whylen);
 
 /* ---- idset.c: the last few thousand ids seen ---- */
 
