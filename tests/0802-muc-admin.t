@@ -22,7 +22,6 @@ cfg() {
 	printf '%s\n' "$xt_out" | awk -F'\t' -v v="$2" '$1 == v { print $3 }'
 }
 bool_re='^(1|true)$'
-false_re='^(0|false)$'
 
 # ---- create ----
 
