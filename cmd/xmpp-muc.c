@@ -109,6 +109,7 @@ static struct {
 	int mam_active;		/* reading it: live messages wait */
 	xmpp_stanza_t **held;
 	size_t nheld;
+	struct xt_strset *present;	/* the nicks in the room */
 	double finish_by;	/* after the end of input: done by then */
 	unsigned long bounced, refused;
 } P = { .history = -1, .retries = -1, .self_ping = 300 };
@@ -340,11 +341,17 @@ presence_cb(xmpp_conn_t *conn, xmpp_stanza_t *st, void *arg)
 
 	(void)conn;
 	(void)arg;
-	if (!P.joined || !from_room(xmpp_stanza_get_from(st), &nick) ||
-	    *nick == '\0')
+	if (!from_room(xmpp_stanza_get_from(st), &nick) || *nick == '\0' ||
+	    (type != NULL && strcmp(type, "error") == 0))
 		return 1;
-	if (type != NULL && strcmp(type, "error") == 0)
+	/* Those in the room as we join are no news; who comes later is. */
+	if (!P.joined) {
+		if (type != NULL && strcmp(type, "unavailable") == 0)
+			xt_strset_remove(P.present, nick);
+		else if (xt_strset_add(P.present, nick))
+			xt_info(2, "'%s' is in '%s'", nick, P.room);
 		return 1;
+	}
 	if (xt_muc_is_self(st, P.occupant)) {
 		if (type == NULL || strcmp(type, "unavailable") != 0) {
 			/* A nick the room changed (210), or a new one. */
@@ -359,12 +366,14 @@ presence_cb(xmpp_conn_t *conn, xmpp_stanza_t *st, void *arg)
 		P.left = 1;
 		return 1;
 	}
-	if (type != NULL && strcmp(type, "unavailable") == 0)
+	if (type != NULL && strcmp(type, "unavailable") == 0) {
+		xt_strset_remove(P.present, nick);
 		xt_info(1, "'%s' left '%s'%s%s", nick, P.room,
 		    xt_muc_removal(st, buf, sizeof(buf)) ? ": " : "",
 		    xt_muc_removal(st, buf, sizeof(buf)) ? buf : "");
-	else
-		xt_info(2, "'%s' is in '%s'", nick, P.room);
+	} else if (xt_strset_add(P.present, nick)) {
+		xt_info(1, "'%s' joined '%s'", nick, P.room);
+	}
 	return 1;
 }
 
@@ -629,6 +638,9 @@ join_pipe(int again)
 	j.nick = P.nick;
 	j.password = room_password;
 	j.strict_nick = opt.strict_nick;
+	/* Who is in the room is learnt afresh with each join. */
+	xt_strset_free(P.present);
+	P.present = xt_strset_new();
 	/* The history is printed before the first line is read. */
 	j.until_subject = 1;
 	xt_session_set_deadline(S, xt_opt.timeout_s);
@@ -736,6 +748,7 @@ cmd_pipe(void)
 	snprintf(P.idprefix, sizeof(P.idprefix), "xm%02x%02x%02x%02x",
 	    rnd[0], rnd[1], rnd[2], rnd[3]);
 	P.seen = xt_idset_new();
+	P.present = xt_strset_new();
 	P.q = xt_outq_new(S);
 	xt_outq_set_max(P.q, MAX_LINE + 4096, 0);
 	xt_outq_on_refuse(P.q, refused_cb, NULL);
@@ -776,6 +789,8 @@ cmd_pipe(void)
 	xt_idset_free(P.seen);
 	P.seen = NULL;
 	free(P.held);
+	xt_strset_free(P.present);
+	P.present = NULL;
 	return status;
 }
 

@@ -93,7 +93,8 @@ is_rc 0 "then bob may join: exit 0"
 # Prosody keeps it locked (XEP-0045 10.1.1), anyone else is refused;
 # ejabberd 23.01 lets others in at once.
 l=$(room locked)
-xt_recv_start carol "$XT_CAROL_PW" "$XT_TMP/carol.jsonl" --join "$l/carol" ||
+xt_recv_start carol "$XT_CAROL_PW" "$XT_TMP/carol.jsonl" --join "$l/carol" \
+    --keep-locked ||
     bail_out "the receiver for carol did not get online"
 printf 'into a new room\n' >"$XT_TMP/lline"
 muc_in "$XT_TMP/lline" bob "$l"
