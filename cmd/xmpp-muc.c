@@ -102,6 +102,8 @@ static struct {
 	unsigned long ids;
 	struct xt_idset *seen;	/* stanza-ids printed */
 	double last_seen;	/* when the newest message printed was sent */
+	char last_id[256];	/* ... its stanza-id (the archive's id) */
+	double joined_at;	/* when we first joined */
 	double next_check, check_sent;	/* self-ping */
 	char check_id[48];
 	int write_error, out_gone, error_shown;
@@ -250,6 +252,9 @@ room_message(xmpp_stanza_t *st, const char *sid, int archived)
 	    strcmp(type, "groupchat") == 0);
 	if (delay_of(st) > P.last_seen)
 		P.last_seen = delay_of(st);
+	/* Where a catch-up from the archive starts: after this one. */
+	if (sid != NULL)
+		snprintf(P.last_id, sizeof(P.last_id), "%s", sid);
 	own = strcmp(xmpp_stanza_get_from(st), P.occupant) == 0;
 	if (sid == NULL)
 		sid = xmpp_stanza_get_id(st);
@@ -306,20 +311,32 @@ archived_cb(xmpp_stanza_t *msg, const char *id, void *arg)
 	room_message(msg, id, 1);
 }
 
-/* XEP-0313 at the room: what it said since, then what came meanwhile. */
+/* XEP-0313 at the room: what it said since (after the message of
+ * after_id, when we know it: exact), then what came meanwhile. */
 static int
-fetch_archive(double since)
+fetch_archive(double since, const char *after_id)
 {
 	struct xt_mam m;
+	char after[256];
 	size_t i;
 	int status;
 
 	memset(&m, 0, sizeof(m));
 	m.archive = P.room;
-	m.since = since;
 	m.cb = archived_cb;
 	P.mam_active = 1;
+	if (after_id != NULL && *after_id != '\0') {
+		snprintf(after, sizeof(after), "%s", after_id);
+		m.after = after;
+		status = xt_mam_fetch(S, &m);
+		/* An id the archive no longer has: by time, then. */
+		if (status != XT_NEGATIVE)
+			goto done;
+		m.after = NULL;
+	}
+	m.since = since;
 	status = xt_mam_fetch(S, &m);
+done:
 	P.mam_active = 0;
 	if (status == XT_NEGATIVE)
 		xt_error("%s", m.why);
@@ -647,8 +664,8 @@ join_pipe(int again)
 	/* What the room said while we were away (or since --since): from
 	 * its archive where it has one, whole; else as much as its history
 	 * keeps. The repeats are known by their stanza-id. */
-	since = again ? (P.last_seen > 0 ? P.last_seen : (double)time(NULL) -
-	    3600) : P.since;
+	since = again ? (P.last_seen > 0 ? P.last_seen : P.joined_at > 0 ?
+	    P.joined_at : (double)time(NULL) - 3600) : P.since;
 	if (since > 0 && !(P.history >= 0 && !again) && !P.mam_checked) {
 		P.mam_checked = 1;
 		P.room_mam = room_has_archive();
@@ -673,8 +690,12 @@ join_pipe(int again)
 	snprintf(P.occupant, sizeof(P.occupant), "%s/%s", P.room, j.joined);
 	xt_outq_set_barrier(P.q, P.occupant);
 	P.joined = 1;
-	/* A second of overlap: the repeats are dropped, nothing missed. */
-	if (archive && (status = fetch_archive(again ? since - 1 : since)) != 0)
+	if (P.joined_at == 0)
+		P.joined_at = (double)time(NULL);
+	/* After the last message seen; else since the first join (by the
+	 * second, the archive's grain). */
+	if (archive && (status = fetch_archive(again ? (P.last_id[0] ? since :
+	    P.joined_at) : since, again ? P.last_id : NULL)) != 0)
 		return status;
 	P.next_check = xt_now() + P.self_ping;
 	P.check_sent = 0;

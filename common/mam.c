@@ -86,8 +86,8 @@ query(xmpp_ctx_t *ctx, const struct xt_mam *m, const char *queryid,
 	xt_stanza_add(set, "max", NULL, max);
 	if (m->last > 0)
 		xt_stanza_add(set, "before", NULL, NULL);
-	else if (after != NULL)
-		xt_stanza_add(set, "after", NULL, after);
+	else if (after != NULL || m->after != NULL)
+		xt_stanza_add(set, "after", NULL, after ? after : m->after);
 	return iq;
 }
 

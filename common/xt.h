@@ -688,6 +688,7 @@ struct xt_mam {
 	const char *archive;	/* a room's JID; NULL: our own archive */
 	double since;		/* from this time on (0: from the start) */
 	long last;		/* only the last N (0: all) */
+	const char *after;	/* only after this archive id (NULL: all) */
 	/* each archived message (the forwarded <message/>, with its
 	 * delay) and its archive id, in order */
 	void (*cb)(xmpp_stanza_t *msg, const char *id, void *arg);
