@@ -374,6 +374,8 @@ presence_cb(xmpp_conn_t *conn, xmpp_stanza_t *st, void *arg)
 			/* A nick the room changed (210), or a new one. */
 			snprintf(P.occupant, sizeof(P.occupant), "%s",
 			    xmpp_stanza_get_from(st));
+			snprintf(P.nick, sizeof(P.nick), "%s", nick);
+			xt_outq_set_barrier(P.q, P.occupant);
 			return 1;
 		}
 		snprintf(P.removed, sizeof(P.removed), "removed from '%s'%s%s",

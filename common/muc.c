@@ -256,7 +256,9 @@ xt_muc_enter(struct xt_session *s, struct xt_muc_join *j)
 		xmpp_handler_add(xt_session_conn(s), subject_cb, NULL,
 		    "message", NULL, &jn);
 		send_join(s, &jn);
+		xt_session_doing(s, "joining", j->room);
 		status = xt_session_run(s, join_done, &jn);
+		xt_session_doing(s, NULL, NULL);
 		xmpp_handler_delete(xt_session_conn(s), presence_cb);
 		xmpp_handler_delete(xt_session_conn(s), subject_cb);
 		if (status != 0)

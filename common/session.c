@@ -164,6 +164,20 @@ set_state(struct xt_session *s, enum state st)
 		alarm_len = sizeof(alarm_msg) - 1;
 }
 
+void
+xt_session_doing(struct xt_session *s, const char *doing, const char *what)
+{
+	if (doing == NULL) {
+		set_state(s, s->state);
+		return;
+	}
+	alarm_len = snprintf(alarm_msg, sizeof(alarm_msg),
+	    "%s: timed out after %g s %s '%s'\n", xt_progname, s->timeout,
+	    doing, what);
+	if (alarm_len >= sizeof(alarm_msg))
+		alarm_len = sizeof(alarm_msg) - 1;
+}
+
 static void
 phase_begin(struct xt_session *s, enum xt_phase p)
 {

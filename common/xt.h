@@ -354,6 +354,10 @@ void xt_session_send_raw(struct xt_session *s, const char *xml);
 const char *xt_session_id(struct xt_session *s);
 /* Set the deadline to seconds from now (0: none). */
 void xt_session_set_deadline(struct xt_session *s, double seconds);
+/* What a timeout of the session's deadline says it was doing: "timed out
+ * after 30 s joining 'ROOM'"; doing NULL: the session's own again. */
+void xt_session_doing(struct xt_session *s, const char *doing,
+    const char *what);
 /* A point in time (xt_now()) no deadline may pass, reconnects included:
  * the bound of a whole run (0: none). */
 void xt_session_set_limit(struct xt_session *s, double when);
