@@ -87,9 +87,9 @@ ok "identity pubsub/pep (PEP)" has_line "$(printf 'identity\tpubsub\tpep\t')"
 disco --items
 is_rc 0 "--items: exit 0"
 if [ "$kind" = prosody ]; then
-	want_items=$(printf 'conference.xt.test\t\t')
+	want_items=$(printf 'conference.xt.test\t\t\nupload.xt.test\t\t')
 else
-	want_items=$(printf 'conference.xt.test\t\t\npubsub.xt.test\t\t')
+	want_items=$(printf 'conference.xt.test\t\t\npubsub.xt.test\t\t\nupload.xt.test\t\t')
 fi
 is "$(records item | sort)" "$want_items" \
     "items: the components it runs (item<TAB>jid<TAB>node<TAB>name)"
