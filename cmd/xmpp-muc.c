@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <jansson.h>
+#include <openssl/evp.h>
 #include <openssl/rand.h>
 
 #include "xt.h"
@@ -106,11 +107,16 @@ static struct {
 	double joined_at;	/* when we first joined */
 	double next_check, check_sent;	/* self-ping */
 	char check_id[48];
-	int write_error, out_gone, error_shown;
+	int write_error, out_gone, error_shown, interrupted;
 	int mam_checked, room_mam;	/* the room has an archive */
 	int mam_active;		/* reading it: live messages wait */
 	xmpp_stanza_t **held;
+	double *held_at;	/* ... when each came */
 	size_t nheld;
+	double arrived;		/* printing a held one: when it came */
+	int catching_up;	/* a rejoin's history: repeats are likely */
+	struct xt_idset *recent;	/* nick+body of messages without a
+					 * stanza-id, printed live */
 	struct xt_strset *present;	/* the nicks in the room */
 	double finish_by;	/* after the end of input: done by then */
 	unsigned long bounced, refused;
@@ -190,8 +196,8 @@ print_message(xmpp_stanza_t *st, const char *id, const char *nick,
 
 	if (id == NULL)
 		id = xmpp_stanza_get_id(st);
-	xt_datetime_format((time_t)(t > 0 ? t : time(NULL)), when,
-	    sizeof(when));
+	xt_datetime_format((time_t)(t > 0 ? t : P.arrived > 0 ? P.arrived :
+	    time(NULL)), when, sizeof(when));
 	out_begin();
 	if (xt_opt.format == XT_FMT_JSON) {
 		o = json_object();
@@ -231,6 +237,48 @@ from_room(const char *from, const char **nick)
 	return 1;
 }
 
+/* Messages without a stanza-id: live ones are remembered by nick and
+ * body; 1 if a replayed one (replay) was printed already. */
+static int
+repeat_check(const char *nick, const char *body, int replay)
+{
+	char key[64];
+	unsigned char md[32];
+	unsigned int len = 0;
+	EVP_MD_CTX *c = EVP_MD_CTX_new();
+	size_t i;
+
+	EVP_DigestInit_ex(c, EVP_sha256(), NULL);
+	EVP_DigestUpdate(c, nick, strlen(nick) + 1);
+	EVP_DigestUpdate(c, body, strlen(body));
+	EVP_DigestFinal_ex(c, md, &len);
+	EVP_MD_CTX_free(c);
+	for (i = 0; i < 16 && i < len; i++)
+		snprintf(key + 2 * i, 3, "%02x", md[i]);
+	if (replay)
+		return xt_idset_check(P.recent, "", 0, key, 0);
+	xt_idset_check(P.recent, "", 0, key, 1);
+	return 0;
+}
+
+/* 1 if id is of a line we sent ("PREFIX-N"). */
+static int
+is_ours(const char *id)
+{
+	size_t n = strlen(P.idprefix);
+
+	return id != NULL && n > 0 && strncmp(id, P.idprefix, n) == 0 &&
+	    id[n] == '-';
+}
+
+/* The input line a message of ours came from (its id says), 0 if none. */
+static unsigned long
+line_of(const char *id)
+{
+	return is_ours(id) ? strtoul(id + strlen(P.idprefix) + 1, NULL, 10) :
+	    0;
+}
+
 /* A message of the room with a body, printed once: a repeat (after a
  * rejoin, or from the archive) has the same stanza-id, sid. */
 static void
@@ -245,6 +293,14 @@ room_message(xmpp_stanza_t *st, const char *sid, int archived)
 		return;
 	if (sid != NULL && xt_idset_check(P.seen, P.room, strlen(P.room), sid,
 	    1)) {
+		free(body);
+		return;
+	}
+	/* A room without stanza-ids: what the history of a rejoin repeats
+	 * is known by who said what (the same words said again in that
+	 * second of overlap would be taken for a repeat). */
+	if (sid == NULL && repeat_check(nick, body, archived ||
+	    (P.catching_up && delay_of(st) > 0))) {
 		free(body);
 		return;
 	}
@@ -282,9 +338,20 @@ message_cb(xmpp_conn_t *conn, xmpp_stanza_t *st, void *arg)
 	if (xt_mam_result(st) || !from_room(xmpp_stanza_get_from(st), &nick))
 		return 1;
 	if (type != NULL && strcmp(type, "error") == 0) {
+		/* A room that no longer has us refuses what we say
+		 * (XEP-0045 7.4): said again once we are back in. */
+		if (strcmp(xt_error_condition(st), "not-acceptable") == 0 &&
+		    is_ours(xmpp_stanza_get_id(st))) {
+			if (P.joined)
+				xt_warn("'%s' no longer has us as an occupant "
+				    "(not-acceptable); joining again", P.room);
+			P.joined = 0;
+			return 1;
+		}
 		text = xt_error_text(st);
-		xt_error("message to '%s' bounced: %s%s%s", P.room,
-		    xt_error_condition(st), text ? ": " : "", text ? text : "");
+		xt_error("line %lu to '%s' bounced: %s%s%s", line_of(
+		    xmpp_stanza_get_id(st)), P.room, xt_error_condition(st),
+		    text ? ": " : "", text ? text : "");
 		P.bounced++;
 		return 1;
 	}
@@ -297,11 +364,29 @@ message_cb(xmpp_conn_t *conn, xmpp_stanza_t *st, void *arg)
 	/* While the archive is read, live messages wait: the past first. */
 	if (P.mam_active) {
 		P.held = xt_grow(P.held, P.nheld, sizeof(*P.held));
+		P.held_at = xt_grow(P.held_at, P.nheld, sizeof(*P.held_at));
+		P.held_at[P.nheld] = (double)time(NULL);
 		P.held[P.nheld++] = xmpp_stanza_clone(st);
 		return 1;
 	}
 	room_message(st, xt_stanza_id_by(st, P.room), 0);
 	return 1;
+}
+
+/* What came live while the archive was read: printed now, at the time
+ * it came. */
+static void
+release_held(void)
+{
+	size_t i;
+
+	for (i = 0; i < P.nheld; i++) {
+		P.arrived = P.held_at[i];
+		room_message(P.held[i], xt_stanza_id_by(P.held[i], P.room), 0);
+		xmpp_stanza_release(P.held[i]);
+	}
+	P.arrived = 0;
+	P.nheld = 0;
 }
 
 static void
@@ -318,7 +403,6 @@ fetch_archive(double since, const char *after_id)
 {
 	struct xt_mam m;
 	char after[256];
-	size_t i;
 	int status;
 
 	memset(&m, 0, sizeof(m));
@@ -340,11 +424,7 @@ done:
 	P.mam_active = 0;
 	if (status == XT_NEGATIVE)
 		xt_error("%s", m.why);
-	for (i = 0; i < P.nheld; i++) {
-		room_message(P.held[i], xt_stanza_id_by(P.held[i], P.room), 0);
-		xmpp_stanza_release(P.held[i]);
-	}
-	P.nheld = 0;
+	release_held();
 	xt_info(1, "%llu archived message%s of '%s'", m.got, m.got == 1 ?
 	    "" : "s", P.room);
 	return status;
@@ -376,6 +456,19 @@ presence_cb(xmpp_conn_t *conn, xmpp_stanza_t *st, void *arg)
 			    xmpp_stanza_get_from(st));
 			snprintf(P.nick, sizeof(P.nick), "%s", nick);
 			xt_outq_set_barrier(P.q, P.occupant);
+			return 1;
+		}
+		/* 303: our nick changed (XEP-0045 7.6); the new one's
+		 * presence follows. */
+		if (xt_muc_has_status(st, "303") && xt_muc_item(st) != NULL &&
+		    xmpp_stanza_get_attribute(xt_muc_item(st), "nick")) {
+			snprintf(P.nick, sizeof(P.nick), "%s",
+			    xmpp_stanza_get_attribute(xt_muc_item(st), "nick"));
+			snprintf(P.occupant, sizeof(P.occupant), "%s/%s",
+			    P.room, P.nick);
+			xt_outq_set_barrier(P.q, P.occupant);
+			xt_info(1, "our nick in '%s' is now '%s'", P.room,
+			    P.nick);
 			return 1;
 		}
 		snprintf(P.removed, sizeof(P.removed), "removed from '%s'%s%s",
@@ -417,7 +510,8 @@ send_text(const char *line, size_t len, unsigned long lineno)
 		    "carry in %s with U+FFFD", replaced, replaced == 1 ? "" :
 		    "s", what);
 	}
-	snprintf(id, sizeof(id), "%s-%lu", P.idprefix, ++P.ids);
+	/* The id says the line: a refusal names it. */
+	snprintf(id, sizeof(id), "%s-%lu", P.idprefix, lineno);
 	m = xmpp_message_new(ctx, "groupchat", P.room, id);
 	xt_stanza_add(m, "body", NULL, body);
 	/* XEP-0359: what a receiver matches a re-sent copy by. */
@@ -491,6 +585,11 @@ on_input(void *arg)
 	if (P.inpos < P.inlen) {
 		xt_lines_feed(&P.lines, P.inbuf, P.inlen, &P.inpos,
 		    queue_full);
+		/* Full (a rejoin, the archive): no spinning on stdin. */
+		if (P.inpos < P.inlen) {
+			P.paused = 1;
+			xt_session_pause_input(S, 1);
+		}
 		return;
 	}
 	n = read(STDIN_FILENO, P.inbuf, sizeof(P.inbuf));
@@ -527,26 +626,49 @@ refused_cb(const char *xml, size_t len, unsigned long tag, size_t limit,
 
 /* ---- XEP-0410: are we still in the room? ---- */
 
+/* XEP-0410: what an error to a ping of our occupant JID says. The
+ * client answered for the room, or did not know the ping: still in. Else
+ * (not-acceptable and the rest) the room no longer has us: join again. */
+static int
+not_in_room(xmpp_stanza_t *reply)
+{
+	const char *cond = xt_error_condition(reply);
+
+	/* XEP-0410 4: still joined (answered for the room, the ping not
+	 * known, the nick taken over by another client of ours); the room
+	 * out of reach (remote-server-*): not known, asked again later. */
+	if (strcmp(cond, "service-unavailable") == 0 ||
+	    strcmp(cond, "feature-not-implemented") == 0 ||
+	    strcmp(cond, "item-not-found") == 0 ||
+	    strcmp(cond, "remote-server-not-found") == 0 ||
+	    strcmp(cond, "remote-server-timeout") == 0)
+		return 0;
+	if (P.joined)
+		xt_warn("'%s' no longer has us as an occupant (%s); joining "
+		    "again", P.room, cond);
+	P.joined = 0;
+	return 1;
+}
+
+/* The delivery barrier is a self-ping too: an error that says we are
+ * out of the room confirms nothing; the lines go again after the
+ * rejoin. */
+static int
+barrier_error(xmpp_stanza_t *reply, void *arg)
+{
+	(void)arg;
+	return not_in_room(reply);
+}
+
 static void
 check_cb(struct xt_session *s, xmpp_stanza_t *reply, void *arg)
 {
-	const char *cond;
-
 	(void)s;
 	(void)arg;
 	P.check_sent = 0;
 	P.check_id[0] = '\0';
-	if (reply == NULL || strcmp(xmpp_stanza_get_type(reply), "error") != 0)
-		return;
-	cond = xt_error_condition(reply);
-	/* The client answered for the room, or did not know: still in. */
-	if (strcmp(cond, "service-unavailable") == 0 ||
-	    strcmp(cond, "feature-not-implemented") == 0)
-		return;
-	/* not-acceptable and the rest: the room no longer has us. */
-	xt_warn("'%s' no longer has us as an occupant (%s); joining again",
-	    P.room, cond);
-	P.joined = 0;
+	if (reply != NULL && strcmp(xmpp_stanza_get_type(reply), "error") == 0)
+		not_in_room(reply);
 }
 
 static void
@@ -587,11 +709,14 @@ pump(void *arg)
 		xt_term_stop();
 		end_of_input();
 	}
-	if (xt_signalled && !P.eof) {
+	if (xt_signalled && !P.interrupted) {
 		xt_info(1, "interrupted: confirming what was sent");
+		P.interrupted = 1;
 		xt_term_stop();
 		end_of_input();
 		xt_outq_hold(P.q);
+		/* Confirming is bounded by -w, --stay or not. */
+		P.finish_by = xt_now() + xt_opt.timeout_s;
 	}
 	xt_outq_pump(P.q, P.eof);
 	if (!P.paused && xt_outq_unconfirmed(P.q) >= HIGH_WATER)
@@ -615,11 +740,17 @@ pump(void *arg)
 		return 0;
 	}
 	self_check();
-	if (P.check_sent > 0 && xt_now() - P.check_sent > xt_opt.timeout_s &&
-	    xt_session_quiet(S) > xt_opt.timeout_s) {
-		xt_session_fail(S, XT_TEMPFAIL, "no answer from '%s' within "
-		    "%g s", P.room, xt_opt.timeout_s);
-		return 0;
+	/* A check unanswered for -w: on a link where nothing moved either,
+	 * the link is dead; else the answer was lost, and the next check
+	 * asks again. */
+	if (P.check_sent > 0 && xt_now() - P.check_sent > xt_opt.timeout_s) {
+		if (xt_session_quiet(S) > xt_opt.timeout_s) {
+			xt_session_fail(S, XT_TEMPFAIL, "no answer from '%s' "
+			    "within %g s", P.room, xt_opt.timeout_s);
+			return 0;
+		}
+		xt_iq_cancel(S, P.check_id);
+		P.check_sent = 0;
 	}
 	if (!P.eof || xt_outq_unsettled(P.q) > 0)
 		return 0;
@@ -649,6 +780,7 @@ static int
 join_pipe(int again)
 {
 	struct xt_muc_join j;
+	char anchor[256];
 	double since;
 	int status, archive;
 
@@ -666,7 +798,11 @@ join_pipe(int again)
 	/* What the room said while we were away (or since --since): from
 	 * its archive where it has one, whole; else as much as its history
 	 * keeps. The repeats are known by their stanza-id. */
-	since = again ? (P.last_seen > 0 ? P.last_seen : P.joined_at > 0 ?
+	/* The anchors of the catch-up, before the join: what it lets in
+	 * must not move them. A second of overlap with the history (by
+	 * the second, inclusive): the repeats are known. */
+	snprintf(anchor, sizeof(anchor), "%s", P.last_id);
+	since = again ? (P.last_seen > 0 ? P.last_seen - 1 : P.joined_at > 0 ?
 	    P.joined_at : (double)time(NULL) - 3600) : P.since;
 	if (since > 0 && !(P.history >= 0 && !again) && !P.mam_checked) {
 		P.mam_checked = 1;
@@ -682,7 +818,14 @@ join_pipe(int again)
 		j.history = P.history;
 		j.since = P.since;
 	}
-	if ((status = xt_muc_enter(S, &j)) != 0) {
+	/* The archive comes first: live messages of the join wait. */
+	P.mam_active = archive;
+	P.catching_up = again;
+	status = xt_muc_enter(S, &j);
+	P.mam_active = 0;
+	if (status != 0) {
+		release_held();
+		P.catching_up = 0;
 		if (status == XT_NEGATIVE)
 			xt_error("%s", j.why);
 		return status;
@@ -696,8 +839,11 @@ join_pipe(int again)
 		P.joined_at = (double)time(NULL);
 	/* After the last message seen; else since the first join (by the
 	 * second, the archive's grain). */
-	if (archive && (status = fetch_archive(again ? (P.last_id[0] ? since :
-	    P.joined_at) : since, again ? P.last_id : NULL)) != 0)
+	if (archive)
+		status = fetch_archive(again ? (*anchor ? since : P.joined_at) :
+		    since, again ? anchor : NULL);
+	P.catching_up = 0;
+	if (status != 0)
 		return status;
 	P.next_check = xt_now() + P.self_ping;
 	P.check_sent = 0;
@@ -723,11 +869,18 @@ pipe_run(void)
 		if (status == 0 && P.joined)
 			break;
 		if (status == 0) {
-			/* The room lost us (self-ping): join again. */
+			/* The room lost us (self-ping, a refusal): join again;
+			 * what it did not take goes again. */
 			xt_outq_restart(P.q);
-			if ((status = join_pipe(1)) != 0)
+			if ((status = join_pipe(1)) == 0)
+				continue;
+			if (status == XT_NEGATIVE)
 				return status;
-			continue;
+			/* A join not answered (a restarting service): the
+			 * stream goes, and the loop below tries again. */
+			if (xt_session_online(S))
+				xt_session_fail(S, XT_TEMPFAIL, "no answer from "
+				    "'%s' to the join", P.room);
 		}
 		P.joined = 0;
 		do {
@@ -765,16 +918,19 @@ static int
 cmd_pipe(void)
 {
 	unsigned char rnd[4];
+	size_t left, sent;
 	int status;
 
 	RAND_bytes(rnd, sizeof(rnd));
 	snprintf(P.idprefix, sizeof(P.idprefix), "xm%02x%02x%02x%02x",
 	    rnd[0], rnd[1], rnd[2], rnd[3]);
 	P.seen = xt_idset_new();
+	P.recent = xt_idset_new();
 	P.present = xt_strset_new();
 	P.q = xt_outq_new(S);
 	xt_outq_set_max(P.q, MAX_LINE + 4096, 0);
 	xt_outq_on_refuse(P.q, refused_cb, NULL);
+	xt_outq_on_barrier_error(P.q, barrier_error, NULL);
 	P.lines.max = MAX_LINE;
 	P.lines.line = on_line;
 	P.lines.too_long = on_too_long;
@@ -788,17 +944,25 @@ cmd_pipe(void)
 	xt_catch_stop_signals();
 	status = pipe_run();
 	xt_term_stop();
-	if (status == 0 && xt_outq_unconfirmed(P.q) > 0)
+	/* Interrupted, the lines read but never sent are no failure (the
+	 * signal said not to); those sent and not confirmed are. */
+	left = xt_outq_unconfirmed(P.q);
+	sent = P.interrupted ? xt_outq_unsettled(P.q) : left;
+	if (status == 0 && sent > 0)
 		status = XT_NEGATIVE;
 	/* Why first, then what it cost. */
 	if (status != 0 && status != XT_NEGATIVE && xt_session_error(S)) {
 		xt_error("%s", xt_session_error(S));
 		P.error_shown = 1;
 	}
-	if (xt_outq_unconfirmed(P.q) > 0) {
-		xt_error("%zu message%s not confirmed by the room:",
-		    xt_outq_unconfirmed(P.q), xt_outq_unconfirmed(P.q) == 1 ?
-		    " was" : "s were");
+	if (left > 0) {
+		if (sent < left)
+			xt_warn("%zu line%s read but not sent (interrupted)%s",
+			    left - sent, left - sent == 1 ? " was" : "s were",
+			    sent ? "" : ":");
+		if (sent > 0)
+			xt_error("%zu message%s not confirmed by the room:",
+			    sent, sent == 1 ? " was" : "s were");
 		xt_outq_dump(P.q, stderr);
 	}
 	if (status == 0 && (P.bounced || P.refused))
@@ -812,6 +976,9 @@ cmd_pipe(void)
 	xt_idset_free(P.seen);
 	P.seen = NULL;
 	free(P.held);
+	free(P.held_at);
+	xt_idset_free(P.recent);
+	P.recent = NULL;
 	xt_strset_free(P.present);
 	P.present = NULL;
 	return status;
@@ -843,6 +1010,19 @@ occupant_cb(xmpp_stanza_t *st, void *arg)
 	for (i = 0; i < occ.n; i++)
 		if (strcmp(occ.v[i].nick, nick) == 0)
 			break;
+	/* Gone while we joined: not in the room. */
+	if (xmpp_stanza_get_type(st) != NULL &&
+	    strcmp(xmpp_stanza_get_type(st), "unavailable") == 0) {
+		if (i < occ.n) {
+			free(occ.v[i].nick);
+			free(occ.v[i].role);
+			free(occ.v[i].affiliation);
+			free(occ.v[i].jid);
+			xmpp_stanza_release(occ.v[i].st);
+			occ.v[i] = occ.v[--occ.n];
+		}
+		return;
+	}
 	if (i == occ.n) {
 		occ.v = xt_grow(occ.v, occ.n, sizeof(*occ.v));
 		memset(&occ.v[occ.n], 0, sizeof(occ.v[0]));
@@ -957,6 +1137,8 @@ cmd_occupants(void)
 
 /* ---- subject ---- */
 
+static int room_barrier(void);
+
 static struct {
 	int got;		/* a subject message came */
 	char *text, *nick;
@@ -1030,7 +1212,10 @@ cmd_subject(const char *text)
 	if ((status = enter(0)) != 0)
 		goto out;
 	/* The room sends its subject once we are in. */
-	if ((status = xt_session_run(S, subject_done, NULL)) != 0)
+	xt_session_doing(S, "waiting for the subject of", P.room);
+	status = xt_session_run(S, subject_done, NULL);
+	xt_session_doing(S, NULL, NULL);
+	if (status != 0)
 		goto out;
 	if (text == NULL) {
 		if (subj.text != NULL && *subj.text != '\0') {
@@ -1065,9 +1250,13 @@ cmd_subject(const char *text)
 	xt_stanza_add(m, "subject", NULL, clean);
 	xt_session_send(S, m);
 	xmpp_stanza_release(m);
-	/* Confirmed when the room tells every occupant, us too. */
-	if ((status = xt_session_run(S, subject_done, NULL)) == 0 &&
-	    subj.refused)
+	/* The room has handled it once it answers a ping after it (a
+	 * subject unchanged is told to no one); a refusal comes before. */
+	xt_session_doing(S, "waiting for the room to take the subject of",
+	    P.room);
+	status = room_barrier();
+	xt_session_doing(S, NULL, NULL);
+	if (status == 0 && subj.refused)
 		status = XT_NEGATIVE;
 	else if (status == 0)
 		xt_info(1, "subject of '%s' set", P.room);
@@ -1172,6 +1361,10 @@ set_role(const char *nick, const char *role)
 		return status;
 	status = xt_muc_admin_set(S, P.room, "nick", nick, "role", role,
 	    opt.reason, why, sizeof(why));
+	/* The room is there (we are in it): not found is the nick. */
+	if (status == XT_NEGATIVE && strncmp(why, "room '", 6) == 0)
+		snprintf(why, sizeof(why), "no occupant '%s' in '%s'", nick,
+		    P.room);
 	if (status == 0)
 		xt_info(1, "'%s' in '%s' is now %s", nick, P.room, role);
 	leave();
@@ -1312,6 +1505,28 @@ is_true(const struct xt_field *fl)
 	    0 || strcmp(fl->values[0], "true") == 0);
 }
 
+/* XEP-0045 10.1.3: the new room is not wanted after all. On a session
+ * that failed (a timeout), the cancel goes unconfirmed, and the room,
+ * empty and not persistent, goes when we leave it too. */
+static void
+cancel_new_room(int status)
+{
+	xmpp_stanza_t *iq, *q;
+
+	if (status == XT_NEGATIVE || status == XT_USAGE) {
+		xt_muc_owner_cancel(S, P.room);
+		return;
+	}
+	if (!xt_session_online(S))
+		return;
+	iq = xmpp_iq_new(ctx, "set", xt_session_id(S));
+	xmpp_stanza_set_to(iq, P.room);
+	q = xt_stanza_add(iq, "query", XT_NS_MUC_OWNER, NULL);
+	xt_form_add(q, "cancel", NULL);
+	xt_session_send(S, iq);
+	xmpp_stanza_release(iq);
+}
+
 static int
 cmd_create(void)
 {
@@ -1339,22 +1554,21 @@ cmd_create(void)
 	}
 	/* From here the room is new and locked: it is configured, or
 	 * cancelled (destroyed), never left locked. */
-	if ((f = xt_muc_config_get(S, P.room, &status, why,
-	    sizeof(why))) == NULL) {
-		if (status == XT_NEGATIVE)
-			xt_muc_owner_cancel(S, P.room);
+	if ((f = xt_muc_config_get(S, P.room, &status, why, sizeof(why),
+	    NULL)) == NULL) {
+		cancel_new_room(status);
 		leave();
 		return status;
 	}
 	if ((status = apply_config(f, opt.config, 1)) != 0) {
-		xt_muc_owner_cancel(S, P.room);
+		cancel_new_room(status);
 		xt_form_free(f);
 		leave();
 		return status;
 	}
 	status = xt_muc_owner_submit(S, P.room, f, why, sizeof(why));
-	if (status == XT_NEGATIVE)
-		xt_muc_owner_cancel(S, P.room);
+	if (status != 0)
+		cancel_new_room(status);
 	if (status == 0) {
 		xt_info(1, "created '%s'", P.room);
 		if (!is_true(xt_form_field(f, CONFIG_PREFIX "persistentroom")))
@@ -1370,6 +1584,7 @@ cmd_create(void)
 static int
 cmd_config(const char *const *sets)
 {
+	xmpp_stanza_t *raw = NULL;
 	const struct xt_field *fl;
 	struct xt_form *f;
 	char joined[8192];
@@ -1379,8 +1594,9 @@ cmd_config(const char *const *sets)
 
 	if ((status = xt_muc_exists(S, P.room, why, sizeof(why))) != 0)
 		return status;
-	if ((f = xt_muc_config_get(S, P.room, &status, why, sizeof(why))) ==
-	    NULL)
+	if ((f = xt_muc_config_get(S, P.room, &status, why, sizeof(why),
+	    xt_opt.format == XT_FMT_XML && (sets == NULL || sets[0] == NULL) ?
+	    &raw : NULL)) == NULL)
 		return status;
 	if (sets != NULL && sets[0] != NULL) {
 		if ((status = apply_config(f, sets, 0)) == 0 &&
@@ -1430,15 +1646,11 @@ cmd_config(const char *const *sets)
 		REC(fl->var, fl->type ? fl->type : "text-single", joined,
 		    fl->label ? fl->label : "");
 	}
-	if (xt_opt.format == XT_FMT_XML) {
-		xmpp_stanza_t *holder = xmpp_stanza_new(ctx), *x;
-
-		xmpp_stanza_set_name(holder, "query");
-		x = xt_form_add_submit(holder, f);
-		xmpp_stanza_set_type(x, "form");
-		if (xt_write_stanza(stdout, XT_FMT_XML, x) < 0)
+	/* The form as the room sent it. */
+	if (raw != NULL) {
+		if (xt_write_stanza(stdout, XT_FMT_XML, raw) < 0)
 			P.write_error = errno;
-		xmpp_stanza_release(holder);
+		xmpp_stanza_release(raw);
 	}
 	xt_form_free(f);
 	return 0;
@@ -1488,6 +1700,31 @@ roominfo_cb(struct xt_session *s, xmpp_stanza_t *reply, void *arg)
 	xt_disco_info_free(d);
 }
 
+/* 0 if service says it is a multi-user chat service (XEP-0045 6.1:
+ * identity conference/text), else XT_NEGATIVE with why. */
+static int
+is_muc_service(const char *service)
+{
+	xmpp_stanza_t *iq = xt_disco_new(ctx, NULL, service, NULL, 0), *r = NULL;
+	struct xt_disco_info *d;
+	int status;
+
+	status = xt_muc_request(S, iq, &r, why, sizeof(why));
+	if (status == XT_NEGATIVE && strncmp(why, "room '", 6) == 0)
+		snprintf(why, sizeof(why), "no service '%s'", service);
+	if (status != 0)
+		return status;
+	d = xt_disco_info_parse(r);
+	xmpp_stanza_release(r);
+	if (d == NULL || xt_disco_identity(d, "conference", "text") == NULL) {
+		snprintf(why, sizeof(why), "'%s' is not a multi-user chat "
+		    "service (no identity conference/text)", service);
+		status = XT_NEGATIVE;
+	}
+	xt_disco_info_free(d);
+	return status;
+}
+
 static int
 cmd_list(const char *service)
 {
@@ -1499,6 +1736,8 @@ cmd_list(const char *service)
 	json_t *o;
 	int status = 0;
 
+	if ((status = is_muc_service(service)) != 0)
+		return status;
 	for (;;) {
 		iq = xt_disco_items_page(ctx, service, NULL, 100, after);
 		reply = NULL;
@@ -1664,8 +1903,8 @@ main(int argc, const char **argv)
 {
 	static const char *none[] = { NULL };
 	poptContext pc;
-	const char **args, *cmd;
-	char what[4200];
+	const char **args, **av, *cmd;
+	char what[4200], *folded;
 	int status, nargs;
 
 	xt_init(argv[0]);
@@ -1696,11 +1935,20 @@ main(int argc, const char **argv)
 	if (xt_opt.format == XT_FMT_CSV)
 		xt_die(XT_USAGE, "-o csv is not one of this tool's formats: "
 		    "use text, json or xml");
-	if (strcmp(cmd, "list") != 0) {
-		/* Case and a trailing dot as the server folds them. */
-		P.room = args[0];
-		xt_jid_strip_dot((char *)P.room);
-	}
+	/* Case and a trailing dot as the server folds them: what the room
+	 * sends is compared with it. */
+	xt_jid_strip_dot((char *)args[0]);
+	if ((folded = xt_jid_fold(args[0])) == NULL)
+		xt_die(XT_USAGE, "invalid %s '%s': not UTF-8", strcmp(cmd,
+		    "list") == 0 ? "service" : "room", args[0]);
+	/* popt owns its array: ours, with the folded JID first. */
+	if ((av = calloc(nargs + 1, sizeof(*av))) == NULL)
+		xt_die(XT_SOFTWARE, "out of memory");
+	memcpy(av, args, nargs * sizeof(*av));
+	av[0] = folded;
+	args = av;
+	if (strcmp(cmd, "list") != 0)
+		P.room = folded;
 	if (opt.history)
 		P.history = xt_parse_whole("--history", opt.history, 0, 1e6);
 	if (opt.since)
@@ -1755,6 +2003,8 @@ main(int argc, const char **argv)
 	xt_session_close(S);
 	xt_session_free(S);
 	free(room_password);
+	free(folded);
+	free(av);
 	poptFreeContext(pc);
 	if (!P.out_gone)
 		xt_close_stdout();

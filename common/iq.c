@@ -230,8 +230,10 @@ xt_error_condition(xmpp_stanza_t *st)
 	xmpp_stanza_t *err = xmpp_stanza_get_child_by_name(st, "error"), *c;
 	const char *ns;
 
+	/* RFC 6120 8.3.2: an error stanza has an <error/>; one that has
+	 * none still failed, for no reason given. */
 	if (err == NULL)
-		return NULL;
+		return "undefined-condition";
 	for (c = xmpp_stanza_get_children(err); c; c = xmpp_stanza_get_next(c))
 		if (xmpp_stanza_is_tag(c) && (ns = xmpp_stanza_get_ns(c)) &&
 		    strcmp(ns, NS_STANZAS) == 0 &&

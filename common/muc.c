@@ -123,8 +123,12 @@ presence_cb(xmpp_conn_t *conn, xmpp_stanza_t *st, void *arg)
 		jn->done = -1;
 		return 1;
 	}
-	if (type != NULL && strcmp(type, "unavailable") == 0)
+	/* One who leaves while we join: the caller forgets them. */
+	if (type != NULL && strcmp(type, "unavailable") == 0) {
+		if (jn->j->on_presence != NULL)
+			jn->j->on_presence(st, jn->j->arg);
 		return 1;
+	}
 	/* XEP-0045 7.2.3: the occupants' presences, then our own, marked
 	 * 110 (the service may have changed our nick: 210). */
 	if (xt_muc_is_self(st, jn->occupant)) {
@@ -421,7 +425,7 @@ xt_muc_admin_list(struct xt_session *s, const char *room,
 
 struct xt_form *
 xt_muc_config_get(struct xt_session *s, const char *room, int *status,
-    char *why, size_t whylen)
+    char *why, size_t whylen, xmpp_stanza_t **raw)
 {
 	xmpp_ctx_t *ctx = xt_session_ctx(s);
 	xmpp_stanza_t *iq = xmpp_iq_new(ctx, "get", NULL), *q, *reply = NULL;
@@ -435,7 +439,8 @@ xt_muc_config_get(struct xt_session *s, const char *room, int *status,
 	q = xmpp_stanza_get_child_by_ns(reply, XT_NS_MUC_OWNER);
 	for (c = q ? xmpp_stanza_get_children(q) : NULL; c != NULL && f ==
 	    NULL; c = xmpp_stanza_get_next(c))
-		f = xt_form_parse(c);
+		if ((f = xt_form_parse(c)) != NULL && raw != NULL)
+			*raw = xmpp_stanza_clone(c);
 	xmpp_stanza_release(reply);
 	if (f == NULL) {
 		snprintf(why, whylen, "'%s' sent no configuration form", room);

@@ -59,6 +59,9 @@ struct xt_outq {
 	void *refuse_arg;
 	int held;		/* send nothing more */
 	char *barrier_to;	/* whom barriers ask (NULL: our server) */
+	/* an error answer to a barrier: 1 if it confirms nothing */
+	int (*barrier_error)(xmpp_stanza_t *reply, void *arg);
+	void *barrier_error_arg;
 	size_t buflen;
 	char buf[COALESCE];
 };
@@ -91,6 +94,14 @@ xt_outq_set_barrier(struct xt_outq *q, const char *to)
 {
 	free(q->barrier_to);
 	q->barrier_to = to ? xt_strdup(to) : NULL;
+}
+
+void
+xt_outq_on_barrier_error(struct xt_outq *q,
+    int (*cb)(xmpp_stanza_t *reply, void *arg), void *arg)
+{
+	q->barrier_error = cb;
+	q->barrier_error_arg = arg;
 }
 
 void
@@ -203,9 +214,15 @@ barrier_cb(struct xt_session *s, xmpp_stanza_t *reply, void *arg)
 		if (strcmp(q->bar[i].id, id) != 0)
 			continue;
 		/* The server handles a stream in order: an answer, even an
-		 * error, proves everything before the ping was processed. */
+		 * error, proves everything before the ping was processed,
+		 * unless the tool knows that error to mean the stanzas were
+		 * not taken (a room that no longer has us): then they stay
+		 * unconfirmed, and a restart sends them again. */
 		learn_speed(q, &q->bar[i]);
-		confirm(q, q->bar[i].end);
+		if (!(q->barrier_error != NULL && strcmp(
+		    xmpp_stanza_get_type(reply), "error") == 0 &&
+		    q->barrier_error(reply, q->barrier_error_arg)))
+			confirm(q, q->bar[i].end);
 		memmove(&q->bar[i], &q->bar[i + 1],
 		    (q->nbar - i - 1) * sizeof(q->bar[0]));
 		q->nbar--;

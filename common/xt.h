@@ -94,6 +94,10 @@ void xt_strset_free(struct xt_strset *s);
 /* Start showing progress of what (total 0: unknown) on stderr if it is a
  * terminal and -q was not given; nothing otherwise. */
 void xt_progress_start(const char *what, unsigned long long total);
+/* The same for a count of bytes, shown as sizes (1.2 MB). */
+void xt_progress_start_bytes(const char *what, unsigned long long total);
+/* n bytes for a person: "512 bytes", "1.2 MB" (powers of 1000). */
+const char *xt_size(unsigned long long n, char *buf, size_t len);
 /* The total, once known (0: unknown). */
 void xt_progress_total(unsigned long long total);
 /* done of total so far: drawn at most every 0.1 s, from 0.3 s on. */
@@ -438,7 +442,8 @@ void xt_iq_forget(struct xt_session *s);
 void xt_iq_release(struct xt_session *s);
 /* Stop waiting for the reply to the request with this id (no callback). */
 void xt_iq_cancel(struct xt_session *s, const char *id);
-/* Condition name of an error stanza ("item-not-found"); NULL if none. */
+/* Condition name of an error stanza ("item-not-found"); never NULL:
+ * "undefined-condition" when it names none. */
 const char *xt_error_condition(xmpp_stanza_t *st);
 /* Human-readable text of an error stanza, or NULL. */
 const char *xt_error_text(xmpp_stanza_t *st);
@@ -655,6 +660,10 @@ void xt_outq_set_rate(struct xt_outq *q, double per_second);
 /* Barriers ask to (a ping that passes where the stanzas go: a room's
  * occupant JID, XEP-0410) instead of our server; NULL: our server. */
 void xt_outq_set_barrier(struct xt_outq *q, const char *to);
+/* An error answer to a barrier confirms what it covers, unless cb says
+ * (1) that this error means those stanzas were not taken. */
+void xt_outq_on_barrier_error(struct xt_outq *q,
+    int (*cb)(xmpp_stanza_t *reply, void *arg), void *arg);
 /* Refuse stanzas larger than bytes (0: no limit); unless fixed, a limit
  * the server advertises (XEP-0478) replaces it. */
 void xt_outq_set_max(struct xt_outq *q, size_t bytes, int fixed);
@@ -685,6 +694,84 @@ void xt_outq_restart(struct xt_outq *q);
 /* Write the unconfirmed stanzas, one per line. */
 void xt_outq_dump(const struct xt_outq *q, FILE *f);
 void xt_outq_free(struct xt_outq *q);
+
+/* ---- http.c: an HTTP PUT of a file (libcurl) ---- */
+
+struct xt_http_put {
+	const char *url;
+	int fd;				/* the file, sent from its start */
+	unsigned long long size;
+	const char *content_type;
+	const char *const *headers;	/* "Name: value", NULL-terminated */
+	const char *what;		/* the file, for messages */
+	double deadline;		/* the end of -w (0: none) */
+	/* called every 0.1 s or so during the transfer */
+	void (*idle)(void *arg);
+	void *idle_arg;
+	long status;			/* the HTTP status */
+	char why[1024];			/* a failure, for a person */
+};
+
+/* PUT the file to url, https only (http too with --insecure), its
+ * certificate checked with --cafile/--capath like the XMPP server's; a
+ * progress line on a terminal. 0, or 69 (HTTP error, cannot connect), 75
+ * (past the deadline), 77 (certificate), 74 (the file), 1 (interrupted,
+ * or an http:// URL) with why. */
+int xt_http_put(struct xt_http_put *p);
+
+/* ---- upload.c: HTTP File Upload (XEP-0363) ---- */
+
+struct xt_upload_service {
+	char jid[3072];
+	unsigned long long max;		/* max-file-size, 0 if not said */
+};
+
+struct xt_upload_slot {
+	char *put, *get;
+	char **headers;			/* "Name: value", NULL-terminated */
+};
+
+/* The upload service: named (checked), else the first of the server's
+ * disco items to offer urn:xmpp:http:upload:0. 0, XT_NEGATIVE with why,
+ * or the session's exit code. */
+int xt_upload_find(struct xt_session *s, const char *named,
+    struct xt_upload_service *u, char *why, size_t whylen);
+/* A slot for a file; 0, XT_NEGATIVE with why (a refusal, a reply without
+ * URLs), or the session's exit code. */
+int xt_upload_slot(struct xt_session *s, const struct xt_upload_service *u,
+    const char *name, unsigned long long size, const char *type,
+    struct xt_upload_slot *slot, char *why, size_t whylen);
+void xt_upload_slot_free(struct xt_upload_slot *slot);
+/* The content type for a file name (by its extension), or
+ * application/octet-stream. */
+const char *xt_content_type(const char *name);
+
+/* What --attach - takes from standard input at most. */
+#define XT_UPLOAD_STDIN_MAX (4ULL << 30)
+
+struct xt_upload_file {
+	const char *path;	/* as given ("-": standard input) */
+	const char *name;	/* the name the slot asks for */
+	int fd;
+	unsigned long long size;
+	const char *type;	/* its content type */
+	char *url;		/* the GET URL, once uploaded */
+};
+
+/* Open path for an upload: a readable regular file, or "-" (standard
+ * input, copied to an unlinked temporary file). 0, or XT_NOINPUT (74 for
+ * the temporary file) with why. */
+int xt_upload_open(struct xt_upload_file *f, const char *path, char *why,
+    size_t whylen);
+/* XT_NEGATIVE with why (both sizes) if f is over the service's limit. */
+int xt_upload_check(const struct xt_upload_service *u,
+    const struct xt_upload_file *f, char *why, size_t whylen);
+/* Check, get a slot, PUT the file (inside deadline; the XMPP session is
+ * kept answering meanwhile); f->url is then the GET URL. 0, or the exit
+ * code with why. */
+int xt_upload_send(struct xt_session *s, const struct xt_upload_service *u,
+    struct xt_upload_file *f, double deadline, char *why, size_t whylen);
+void xt_upload_close(struct xt_upload_file *f);
 
 /* ---- mam.c: message archives (XEP-0313) ---- */
 
@@ -817,9 +904,10 @@ int xt_muc_admin_list(struct xt_session *s, const char *room,
     size_t whylen);
 /* muc#owner: the configuration form (NULL with *status), submitting it
  * (f NULL: the defaults, an instant room), cancelling the first one (a
- * new room is destroyed), destroying the room. */
+ * new room is destroyed), destroying the room. raw (may be NULL) gets a
+ * copy of the form as the room sent it. */
 struct xt_form *xt_muc_config_get(struct xt_session *s, const char *room,
-    int *status, char *why, size_t whylen);
+    int *status, char *why, size_t whylen, xmpp_stanza_t **raw);
 int xt_muc_owner_submit(struct xt_session *s, const char *room,
     const struct xt_form *f, char *why, size_t whylen);
 int xt_muc_owner_cancel(struct xt_session *s, const char *room);
