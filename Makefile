@@ -22,7 +22,7 @@ DIST = xmpp-tools-$(VERSION)
 # Where `make dist` writes $(DIST).tar.gz.
 DISTDIR ?= .
 
-PKGS = libstrophe openssl expat popt inih jansson
+PKGS = libstrophe openssl expat popt inih jansson libcurl
 CFLAGS ?= -O2 -g
 # override: a CFLAGS given on the command line keeps what the build needs.
 override CFLAGS += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Icommon \
@@ -47,7 +47,8 @@ LIBOBJ = common/diag.o common/options.o common/account.o common/jid.o \
 	common/muc.o common/idset.o common/stanza.o common/link.o \
 	common/datetime.o common/file.o common/alloc.o common/form.o \
 	common/disco.o common/iqpool.o common/roster.o common/strset.o \
-	common/progress.o common/term.o common/lines.o common/mam.o
+	common/progress.o common/term.o common/lines.o common/mam.o \
+	common/http.o common/upload.o
 UNITS = tests/unit/sasl tests/unit/reader tests/unit/output tests/unit/text \
 	tests/unit/account tests/unit/jid tests/unit/datetime tests/unit/disco tests/unit/strset \
 	tests/unit/muc

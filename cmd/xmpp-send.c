@@ -2,6 +2,7 @@
 /* xmpp-send: send messages or stanzas; exit 0 only once the server has
  * confirmed every one of them. */
 #include <errno.h>
+#include <limits.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,7 @@
 
 #include "xt.h"
 
+#define NS_OOB "jabber:x:oob"
 #define NS_RECEIPTS "urn:xmpp:receipts"
 #define HIGH_WATER 1000		/* unconfirmed stanzas before we stop reading */
 #define LOW_WATER 500
@@ -23,7 +25,9 @@
 static struct {
 	char *message, *type, *subject, *thread, *nick, *room_password_file;
 	char *rate, *recipients, *failed, *retries, *max_stanza;
-	int lines, raw, chatroom, receipt, dry_run;
+	char *upload_service, *content_type;
+	const char **attach;
+	int lines, raw, chatroom, receipt, dry_run, upload_only, partial;
 } opt;
 
 static struct poptOption table[] = {
@@ -63,6 +67,18 @@ static struct poptOption table[] = {
 	    "advertises, else 262144)", "N" },
 	{ "dry-run", '\0', POPT_ARG_NONE, &opt.dry_run, 0,
 	    "write the stanzas to standard output, connect to nothing", NULL },
+	{ "attach", 'A', POPT_ARG_ARGV, &opt.attach, 0,
+	    "send FILE by HTTP upload (XEP-0363; repeatable; - is standard "
+	    "input)", "FILE" },
+	{ "upload-service", '\0', POPT_ARG_STRING, &opt.upload_service, 0,
+	    "the HTTP upload service (default: found among the server's "
+	    "items)", "JID" },
+	{ "upload-only", '\0', POPT_ARG_NONE, &opt.upload_only, 0,
+	    "upload the files and print their URLs; send no message", NULL },
+	{ "content-type", '\0', POPT_ARG_STRING, &opt.content_type, 0,
+	    "the files' content type (default: from the file name)", "TYPE" },
+	{ "partial", '\0', POPT_ARG_NONE, &opt.partial, 0,
+	    "send the files uploaded even when another upload failed", NULL },
 	{ NULL, 0, POPT_ARG_INCLUDE_TABLE, xt_conn_table, 0,
 	    "Connection options:", NULL },
 	POPT_AUTOHELP
@@ -89,6 +105,10 @@ struct run {
 	double rate;
 	int streaming, interactive, eof;
 	struct xt_lines lines;	/* --lines: the input split */
+	struct xt_upload_file *files;	/* --attach */
+	size_t nfiles;
+	char *attach_body;	/* --message or stdin, sent before the files */
+	int uploaded, upload_failed, stdin_file;
 	unsigned long lineno;
 	struct receipt *rc;
 	size_t nrc;
@@ -193,11 +213,12 @@ track_receipt(const char *id, const char *to)
 	run.nrc++;
 }
 
-/* One message per recipient. */
+/* One message per recipient; with oob, a file's URL for clients to show
+ * inline (XEP-0066), the body being that URL. */
 static void
-send_body(const char *body)
+send_message(const char *body, const char *oob)
 {
-	xmpp_stanza_t *m;
+	xmpp_stanza_t *m, *x;
 	const char *id;
 	int i;
 
@@ -207,6 +228,10 @@ send_body(const char *body)
 		if (opt.subject != NULL)
 			xt_stanza_add(m, "subject", NULL, opt.subject);
 		xt_stanza_add(m, "body", NULL, body);
+		if (oob != NULL) {
+			x = xt_stanza_add(m, "x", NS_OOB, NULL);
+			xt_stanza_add(x, "url", NULL, oob);
+		}
 		if (opt.thread != NULL)
 			xt_stanza_add(m, "thread", NULL, opt.thread);
 		if (opt.receipt) {
@@ -220,6 +245,12 @@ send_body(const char *body)
 		emit(m, run.streaming ? run.lineno : 0);
 		xmpp_stanza_release(m);
 	}
+}
+
+static void
+send_body(const char *body)
+{
+	send_message(body, NULL);
 }
 
 /* ---- reading input ---- */
@@ -727,6 +758,64 @@ online(void)
 	return 0;
 }
 
+/* --attach: upload every file (sizes checked against the service's limit
+ * first, so that none goes when one cannot); then the messages: the body
+ * first, then a URL a file. Nothing is queued for the recipients unless
+ * every upload succeeded, or --partial. */
+static int
+uploads(void)
+{
+	struct xt_upload_service u;
+	char why[4400];
+	size_t i;
+	int status, failed = 0;
+
+	if ((status = xt_upload_find(run.s, opt.upload_service, &u, why,
+	    sizeof(why))) != 0) {
+		if (status == XT_NEGATIVE)
+			xt_error("%s", why);
+		return status;
+	}
+	for (i = 0; i < run.nfiles; i++)
+		if (xt_upload_check(&u, &run.files[i], why, sizeof(why)) != 0) {
+			xt_error("%s", why);
+			if (!opt.partial)
+				return XT_NEGATIVE;
+			run.files[i].size = ULLONG_MAX;	/* not sent */
+			failed = XT_NEGATIVE;
+		}
+	for (i = 0; i < run.nfiles; i++) {
+		if (run.files[i].size == ULLONG_MAX)
+			continue;
+		if ((status = xt_upload_send(run.s, &u, &run.files[i],
+		    run.limit, why, sizeof(why))) == 0)
+			continue;
+		xt_error("%s", why);
+		/* A session that failed is no use for the next file. */
+		if (!opt.partial || (status != XT_NEGATIVE &&
+		    status != XT_UNAVAILABLE && status != XT_NOPERM &&
+		    status != XT_IOERR) || xt_session_status(run.s) != 0)
+			return status;
+		failed = status;
+	}
+	run.upload_failed = failed != 0;
+	if (opt.upload_only) {
+		for (i = 0; i < run.nfiles; i++)
+			if (run.files[i].url != NULL && printf("%s\n",
+			    run.files[i].url) < 0)
+				run.stdout_lost = 1;
+		if (fflush(stdout) != 0)
+			run.stdout_lost = 1;
+		return 0;
+	}
+	if (run.attach_body != NULL)
+		send_body(run.attach_body);
+	for (i = 0; i < run.nfiles; i++)
+		if (run.files[i].url != NULL)
+			send_message(run.files[i].url, run.files[i].url);
+	return 0;
+}
+
 static int
 deliver(void)
 {
@@ -739,7 +828,13 @@ deliver(void)
 		run.limit = xt_now() + xt_opt.timeout_s;
 		xt_session_set_limit(run.s, run.limit);
 	}
-	if ((status = xt_session_connect(run.s)) == 0)
+	if ((status = xt_session_connect(run.s)) == 0 && run.nfiles > 0)
+		status = uploads();
+	if (status == 0 && opt.upload_only) {
+		xt_session_close(run.s);
+		return 0;
+	}
+	if (status == 0)
 		status = online();
 	if (status != 0)
 		goto fail;
@@ -882,7 +977,18 @@ check_args(poptContext pc)
 	for (run.nto = 0; run.nto < i; run.nto++)
 		run.to[run.nto] = args[run.nto];
 	add_recipients_file();
-	if (run.nto == 0 && !opt.raw)
+	if (opt.upload_only && opt.attach == NULL)
+		xt_die(XT_USAGE, "--upload-only uploads the files of --attach");
+	if (opt.upload_only && run.nto > 0)
+		xt_die(XT_USAGE, "--upload-only sends no message: no recipient");
+	if (opt.attach != NULL && (opt.raw || opt.lines || opt.dry_run))
+		xt_die(XT_USAGE, "--attach sends files: not with --raw, --lines "
+		    "or --dry-run");
+	if ((opt.upload_service || opt.content_type || opt.partial) &&
+	    opt.attach == NULL)
+		xt_die(XT_USAGE, "--upload-service, --content-type and --partial "
+		    "go with --attach");
+	if (run.nto == 0 && !opt.raw && !opt.upload_only)
 		xt_die(XT_USAGE, "no recipient; try '%s --help'", xt_progname);
 	for (i = 0; i < run.nto; i++) {
 		if (!xt_jid_valid(run.to[i], &why))
@@ -931,6 +1037,38 @@ clean_options(void)
 	}
 }
 
+/* --attach: every file checked before connecting (66: nothing sent). */
+static void
+open_files(void)
+{
+	char why[4400];
+	size_t i, n, stdin_files = 0;
+	int status;
+
+	for (n = 0; opt.attach != NULL && opt.attach[n] != NULL; n++)
+		if (strcmp(opt.attach[n], "-") == 0)
+			stdin_files++;
+	if (stdin_files > 1)
+		xt_die(XT_USAGE, "--attach - reads standard input: once");
+	if (n == 0)
+		return;
+	run.files = calloc(n, sizeof(*run.files));
+	if (run.files == NULL)
+		xt_die(XT_SOFTWARE, "out of memory");
+	for (i = 0; i < n; i++) {
+		if ((status = xt_upload_open(&run.files[i], opt.attach[i], why,
+		    sizeof(why))) != 0)
+			xt_die(status, "%s", why);
+		run.files[i].type = opt.content_type ? opt.content_type :
+		    xt_content_type(run.files[i].name);
+		run.nfiles++;
+	}
+	run.stdin_file = stdin_files > 0;
+	/* The URLs are the output. */
+	if (opt.upload_only)
+		xt_need_stdout();
+}
+
 static void
 setup(void)
 {
@@ -959,7 +1097,8 @@ setup(void)
 	run.lines.max = MAX_MESSAGE;
 	run.lines.line = on_line;
 	run.lines.too_long = on_too_long;
-	run.interactive = !opt.raw && opt.message == NULL &&
+	open_files();
+	run.interactive = !opt.raw && opt.message == NULL && !opt.attach &&
 	    isatty(STDIN_FILENO);
 	run.streaming = opt.lines || opt.raw || run.interactive;
 }
@@ -1001,10 +1140,15 @@ whole_body(void)
 		return 0;
 	}
 	body = clean("message", raw, len);
-	send_body(body);
-	free(body);
 	free(raw);
 	run.eof = 1;
+	/* With files: sent before them, once they are uploaded. */
+	if (run.nfiles > 0) {
+		run.attach_body = body;
+		return 1;
+	}
+	send_body(body);
+	free(body);
 	return 1;
 }
 
@@ -1039,7 +1183,8 @@ status_of(int status)
 	/* Interrupted with stanzas never sent: they were handed back. */
 	if (run.interrupted && run.q != NULL && xt_outq_unconfirmed(run.q) > 0)
 		return XT_NEGATIVE;
-	if (run.bounced || run.iq_errors || run.refused || report_receipts())
+	if (run.bounced || run.iq_errors || run.refused || report_receipts() ||
+	    run.upload_failed)
 		return XT_NEGATIVE;
 	return 0;
 }
@@ -1049,6 +1194,7 @@ main(int argc, const char **argv)
 {
 	poptContext pc;
 	int status = 0;
+	size_t i;
 
 	xt_init(argv[0]);
 	pc = xt_parse_args(argc, argv, table, "JID...");
@@ -1082,7 +1228,15 @@ main(int argc, const char **argv)
 	xmpp_handler_add(xt_session_conn(run.s), iq_cb, NULL, "iq", NULL, NULL);
 	if (run.interactive)
 		xt_term_start("> ", readline_cb);
-	if (run.streaming || whole_body()) {
+	if (run.nfiles > 0) {
+		/* A body from --message, or from standard input when it is
+		 * neither the file nor a terminal. */
+		if (!opt.upload_only && (opt.message != NULL ||
+		    (!run.stdin_file && !isatty(STDIN_FILENO))))
+			whole_body();
+		run.eof = 1;
+		status = deliver();
+	} else if (run.streaming || whole_body()) {
 		if (run.streaming)
 			xt_catch_stop_signals();
 		status = deliver();
@@ -1092,6 +1246,10 @@ main(int argc, const char **argv)
 	xt_account_forget(&xt_opt);
 	status = status_of(status);
 	report_unconfirmed();
+	for (i = 0; i < run.nfiles; i++)
+		xt_upload_close(&run.files[i]);
+	free(run.files);
+	free(run.attach_body);
 	xt_reader_free(run.reader);
 	xt_lines_free(&run.lines);
 	xt_idset_free(run.raw_ids);

@@ -15,7 +15,27 @@ static struct {
 	char what[64];
 	unsigned long long done, total;
 	double start, drawn;
+	int bytes;		/* counts are bytes: shown as sizes */
 } P;
+
+const char *
+xt_size(unsigned long long n, char *buf, size_t len)
+{
+	static const char *const unit[] = { "kB", "MB", "GB", "TB" };
+	double v = (double)n;
+	int i = -1;
+
+	if (n < 1000) {
+		snprintf(buf, len, "%llu bytes", n);
+		return buf;
+	}
+	while (v >= 1000 && i < 3) {
+		v /= 1000;
+		i++;
+	}
+	snprintf(buf, len, "%.1f %s", v, unit[i]);
+	return buf;
+}
 
 void
 xt_progress_start(const char *what, unsigned long long total)
@@ -29,13 +49,36 @@ xt_progress_start(const char *what, unsigned long long total)
 	P.start = xt_now();
 }
 
+void
+xt_progress_start_bytes(const char *what, unsigned long long total)
+{
+	xt_progress_start(what, total);
+	P.bytes = 1;
+}
+
 /* "1200/2000 (60%), 850/s, 1 s left" in buf. */
 static void
 format(char *buf, size_t len, double now)
 {
 	double secs = now - P.start, rate = secs > 0 ? P.done / secs : 0;
+	char a[32], b[32];
 	size_t n;
 
+	if (P.bytes) {
+		n = snprintf(buf, len, "\r%s: %s", P.what, xt_size(P.done, a,
+		    sizeof(a)));
+		if (n < len && P.total > 0)
+			n += snprintf(buf + n, len - n, " of %s (%llu%%)",
+			    xt_size(P.total, b, sizeof(b)), P.done * 100 /
+			    P.total);
+		if (n < len && secs >= 0.5)
+			n += snprintf(buf + n, len - n, ", %s/s", xt_size(
+			    (unsigned long long)rate, a, sizeof(a)));
+		if (n < len && secs >= 0.5 && P.total > P.done && rate > 0)
+			snprintf(buf + n, len - n, ", %.0f s left",
+			    (P.total - P.done) / rate);
+		return;
+	}
 	if (P.total > 0)
 		n = snprintf(buf, len, "\r%s: %llu/%llu (%llu%%)", P.what,
 		    P.done, P.total, P.done * 100 / P.total);
