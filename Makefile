@@ -159,6 +159,7 @@ bench:
 	scripts/bench-disco
 	scripts/bench-roster
 	scripts/bench-muc
+	scripts/bench-upload
 
 demo:
 	scripts/install-deps --test --quiet
