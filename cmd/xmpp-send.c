@@ -1037,9 +1037,11 @@ clean_options(void)
 	}
 }
 
-/* --attach: every file checked before connecting (66: nothing sent). */
+/* --attach: every file checked before connecting (66: nothing sent);
+ * standard input (-) is copied once the password was read (stdin_pass),
+ * since --password-fd 0 shares it. */
 static void
-open_files(void)
+open_files(int stdin_pass)
 {
 	char why[4400];
 	size_t i, n, stdin_files = 0;
@@ -1052,17 +1054,22 @@ open_files(void)
 		xt_die(XT_USAGE, "--attach - reads standard input: once");
 	if (n == 0)
 		return;
-	run.files = calloc(n, sizeof(*run.files));
-	if (run.files == NULL)
-		xt_die(XT_SOFTWARE, "out of memory");
+	if (run.files == NULL) {
+		if ((run.files = calloc(n, sizeof(*run.files))) == NULL)
+			xt_die(XT_SOFTWARE, "out of memory");
+		for (i = 0; i < n; i++)
+			run.files[i].fd = -1;
+	}
 	for (i = 0; i < n; i++) {
+		if ((strcmp(opt.attach[i], "-") == 0) != stdin_pass)
+			continue;
 		if ((status = xt_upload_open(&run.files[i], opt.attach[i], why,
 		    sizeof(why))) != 0)
 			xt_die(status, "%s", why);
 		run.files[i].type = opt.content_type ? opt.content_type :
 		    xt_content_type(run.files[i].name);
-		run.nfiles++;
 	}
+	run.nfiles = n;
 	run.stdin_file = stdin_files > 0;
 	/* The URLs are the output. */
 	if (opt.upload_only)
@@ -1097,7 +1104,7 @@ setup(void)
 	run.lines.max = MAX_MESSAGE;
 	run.lines.line = on_line;
 	run.lines.too_long = on_too_long;
-	open_files();
+	open_files(0);
 	run.interactive = !opt.raw && opt.message == NULL && !opt.attach &&
 	    isatty(STDIN_FILENO);
 	run.streaming = opt.lines || opt.raw || run.interactive;
@@ -1210,8 +1217,10 @@ main(int argc, const char **argv)
 		poptFreeContext(pc);
 		return status;
 	}
-	/* The password first: --password-fd 0 shares standard input. */
+	/* The password first: --password-fd 0 shares standard input; then
+	 * the files (--attach - takes the rest of it), before connecting. */
 	xt_account_password(&xt_opt);
+	open_files(1);
 	run.s = xt_session_new();
 	run.ctx = xt_session_ctx(run.s);
 	run.q = xt_outq_new(run.s);

@@ -254,7 +254,7 @@ copy_stdin(struct xt_upload_file *f, char *why, size_t whylen)
 			snprintf(why, whylen, "cannot read standard input: %s",
 			    xt_strerror(errno));
 			close(fd);
-			return XT_NOINPUT;
+			return XT_IOERR;
 		}
 		if ((total += (unsigned long long)n) > XT_UPLOAD_STDIN_MAX) {
 			snprintf(why, whylen, "standard input is larger than "
@@ -338,9 +338,15 @@ xt_upload_check(const struct xt_upload_service *u,
 
 	if (u->max == 0 || f->size <= u->max)
 		return 0;
+	xt_size(f->size, a, sizeof(a));
+	xt_size(u->max, b, sizeof(b));
+	/* Just over: the rounded sizes would read the same. */
+	if (strcmp(a, b) == 0) {
+		snprintf(a, sizeof(a), "%llu bytes", f->size);
+		snprintf(b, sizeof(b), "%llu bytes", u->max);
+	}
 	snprintf(why, whylen, "'%s' is %s, larger than the %s that '%s' "
-	    "accepts: nothing was uploaded", f->path, xt_size(f->size, a,
-	    sizeof(a)), xt_size(u->max, b, sizeof(b)), u->jid);
+	    "accepts", f->path, a, b, u->jid);
 	return XT_NEGATIVE;
 }
 
@@ -359,6 +365,13 @@ xt_upload_send(struct xt_session *s, const struct xt_upload_service *u,
 	if ((status = xt_upload_slot(s, u, f->name, f->size, f->type, &slot,
 	    why, whylen)) != 0)
 		return status;
+	/* In the clear, anyone on the path reads the file. */
+	if (!xt_opt.insecure && strncasecmp(slot.put, "https://", 8) != 0) {
+		snprintf(why, whylen, "'%s' offers a plain http:// slot for "
+		    "'%s'; refusing (--insecure allows it)", u->jid, f->path);
+		xt_upload_slot_free(&slot);
+		return XT_NEGATIVE;
+	}
 	memset(&p, 0, sizeof(p));
 	p.url = slot.put;
 	p.fd = f->fd;

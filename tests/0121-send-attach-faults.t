@@ -67,8 +67,8 @@ xt_recv_stop "$got"
 up_server plain XT_SERVER_UPLOAD_URL="http://127.0.0.1:$closed/"
 up --upload-only --attach "$XT_TMP/f.bin" </dev/null
 is_rc 1 "a plain http:// slot: exit 1"
-like "$xt_err" "offers a plain http:// slot; refusing \\(--insecure allows it\\)" \
-    "... 'offers a plain http:// slot; refusing (--insecure allows it)'"
+like "$xt_err" "'$XT_UPLOAD' offers a plain http:// slot for '[^']*f\\.bin'; refusing \\(--insecure allows it\\)" \
+    "... 'SERVICE offers a plain http:// slot for F; refusing (--insecure allows it)'"
 up --insecure --upload-only --attach "$XT_TMP/f.bin" </dev/null
 is_rc 69 "with --insecure it is tried (and the closed port is 69)"
 unlike "$xt_err" "plain http://" "... not refused"
