@@ -15,7 +15,7 @@ XT_SERVER_DISCO_ITEMS=gone.xt.test
 export XT_SERVER_DISCO_ITEMS
 xt_server --log=info
 unset XT_SERVER_DISCO_ITEMS
-plan 67
+plan 68
 
 . "$XT_TESTS/disco.sh"
 
@@ -90,7 +90,12 @@ is "$(grep 'SENT: <iq' "$XT_TMP/small.err" | grep 'disco#items' |
     "-vv: no disco#items request was sent to a room"
 set -- $(summary "$XT_TMP/small.err")
 tr_out=$(trace "$XT_TMP/small.err")
-is "$1 $2" "$tr_out" "-v counts what the -vv trace shows: $1 requests, at most $2 in flight"
+is "$1" "${tr_out% *}" "-v counts the requests the -vv trace shows: $1"
+# libstrophe logs SENT when it writes, after the replies of a read were
+# handled: requests sent from those handlers show later in the trace
+# than they went, and the trace's peak is at most the real one.
+ok "... at most $2 in flight, no fewer than the trace shows (${tr_out#* })" \
+    test "${tr_out#* }" -le "${2:-0}" -a "${tr_out#* }" -ge 1
 ok "... at most --parallel (8) in flight" test "${2:-99}" -le 8
 
 disco -vv --tree --depth 1
