@@ -43,7 +43,15 @@ xt_run /usr/bin/time -f %M -o "$XT_TMP/rss" "$XT_BIN/xmpp-send" -w 100 \
     --upload-only --attach "$XT_TMP/big.bin" </dev/null
 is_rc 0 "200 MB under /usr/bin/time: exit 0"
 rss=$(tail -n 1 "$XT_TMP/rss")
-ok "the peak RSS stays well under 50 MB (${rss} kB)" test "${rss:-999999}" -lt 51200
+# The bound is the tool's: under AddressSanitizer the shadow memory and
+# the quarantine of freed buffers grow with what passed through, so the
+# plain build (make check) measures it, the SANITIZE=1 one does not.
+if nm "$XT_BIN/xmpp-send" 2>/dev/null | grep -q __asan_init; then
+	skip 1 "peak RSS under AddressSanitizer is not the tool's (${rss} kB)"
+else
+	ok "the peak RSS stays well under 50 MB (${rss} kB)" \
+	    test "${rss:-999999}" -lt 51200
+fi
 note "peak RSS uploading 200 MB: ${rss} kB"
 
 # ---- on a terminal: the progress line ----
