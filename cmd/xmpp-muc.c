@@ -997,6 +997,16 @@ static struct {
 } occ;
 
 static void
+occupant_clear(struct occupant *o)
+{
+	free(o->nick);
+	free(o->role);
+	free(o->affiliation);
+	free(o->jid);
+	xmpp_stanza_release(o->st);
+}
+
+static void
 occupant_cb(xmpp_stanza_t *st, void *arg)
 {
 	xmpp_stanza_t *item = xt_muc_item(st);
@@ -1014,11 +1024,7 @@ occupant_cb(xmpp_stanza_t *st, void *arg)
 	if (xmpp_stanza_get_type(st) != NULL &&
 	    strcmp(xmpp_stanza_get_type(st), "unavailable") == 0) {
 		if (i < occ.n) {
-			free(occ.v[i].nick);
-			free(occ.v[i].role);
-			free(occ.v[i].affiliation);
-			free(occ.v[i].jid);
-			xmpp_stanza_release(occ.v[i].st);
+			occupant_clear(&occ.v[i]);
 			occ.v[i] = occ.v[--occ.n];
 		}
 		return;
@@ -1028,11 +1034,7 @@ occupant_cb(xmpp_stanza_t *st, void *arg)
 		memset(&occ.v[occ.n], 0, sizeof(occ.v[0]));
 		occ.n++;
 	} else {
-		free(occ.v[i].nick);
-		free(occ.v[i].role);
-		free(occ.v[i].affiliation);
-		free(occ.v[i].jid);
-		xmpp_stanza_release(occ.v[i].st);
+		occupant_clear(&occ.v[i]);
 	}
 	o = &occ.v[i];
 	o->nick = xt_strdup(nick);
@@ -1050,13 +1052,8 @@ occupants_free(void)
 {
 	size_t i;
 
-	for (i = 0; i < occ.n; i++) {
-		free(occ.v[i].nick);
-		free(occ.v[i].role);
-		free(occ.v[i].affiliation);
-		free(occ.v[i].jid);
-		xmpp_stanza_release(occ.v[i].st);
-	}
+	for (i = 0; i < occ.n; i++)
+		occupant_clear(&occ.v[i]);
 	free(occ.v);
 	occ.v = NULL;
 	occ.n = 0;
@@ -1585,11 +1582,12 @@ static int
 cmd_config(const char *const *sets)
 {
 	xmpp_stanza_t *raw = NULL;
+	struct xt_field shown;
 	const struct xt_field *fl;
 	struct xt_form *f;
 	char joined[8192];
 	size_t i, k, len;
-	json_t *o, *a;
+	json_t *o;
 	int status;
 
 	if ((status = xt_muc_exists(S, P.room, why, sizeof(why))) != 0)
@@ -1612,26 +1610,11 @@ cmd_config(const char *const *sets)
 		    "hidden") == 0 || strcmp(fl->type, "fixed") == 0)))
 			continue;
 		if (xt_opt.format == XT_FMT_JSON) {
-			o = json_object();
-			json_object_set_new(o, "var", json_string(fl->var));
-			json_object_set_new(o, "type", json_string(fl->type ?
-			    fl->type : "text-single"));
-			if (fl->label)
-				json_object_set_new(o, "label",
-				    json_string(fl->label));
-			a = json_array();
-			for (k = 0; k < fl->nvalues; k++)
-				json_array_append_new(a,
-				    json_string(fl->values[k]));
-			json_object_set_new(o, "values", a);
-			if (fl->noptions > 0) {
-				a = json_array();
-				for (k = 0; k < fl->noptions; k++)
-					if (fl->options[k] != NULL)
-						json_array_append_new(a,
-						    json_string(fl->options[k]));
-				json_object_set_new(o, "options", a);
-			}
+			/* XEP-0004 3.3: a field without a type is text-single. */
+			shown = *fl;
+			if (shown.type == NULL)
+				shown.type = (char *)"text-single";
+			o = xt_form_field_json(&shown);
 			if (xt_write_json(stdout, o) < 0)
 				P.write_error = errno;
 			continue;

@@ -122,11 +122,37 @@ xt_form_free(struct xt_form *f)
 }
 
 json_t *
+xt_form_field_json(const struct xt_field *fl)
+{
+	json_t *fo = json_object(), *vals;
+	size_t j;
+
+	if (fl->var)
+		json_object_set_new(fo, "var", json_string(fl->var));
+	if (fl->type)
+		json_object_set_new(fo, "type", json_string(fl->type));
+	if (fl->label)
+		json_object_set_new(fo, "label", json_string(fl->label));
+	vals = json_array();
+	for (j = 0; j < fl->nvalues; j++)
+		json_array_append_new(vals, json_string(fl->values[j]));
+	json_object_set_new(fo, "values", vals);
+	if (fl->noptions > 0) {
+		vals = json_array();
+		for (j = 0; j < fl->noptions; j++)
+			if (fl->options[j] != NULL)
+				json_array_append_new(vals,
+				    json_string(fl->options[j]));
+		json_object_set_new(fo, "options", vals);
+	}
+	return fo;
+}
+
+json_t *
 xt_form_json(const struct xt_form *f)
 {
-	json_t *o = json_object(), *fields = json_array(), *fo, *vals;
-	const struct xt_field *fl;
-	size_t i, j;
+	json_t *o = json_object(), *fields = json_array();
+	size_t i;
 
 	if (f->form_type)
 		json_object_set_new(o, "form_type", json_string(f->form_type));
@@ -134,30 +160,9 @@ xt_form_json(const struct xt_form *f)
 		json_object_set_new(o, "type", json_string(f->type));
 	if (f->title)
 		json_object_set_new(o, "title", json_string(f->title));
-	for (i = 0; i < f->nfields; i++) {
-		fl = &f->fields[i];
-		fo = json_object();
-		if (fl->var)
-			json_object_set_new(fo, "var", json_string(fl->var));
-		if (fl->type)
-			json_object_set_new(fo, "type", json_string(fl->type));
-		if (fl->label)
-			json_object_set_new(fo, "label",
-			    json_string(fl->label));
-		vals = json_array();
-		for (j = 0; j < fl->nvalues; j++)
-			json_array_append_new(vals, json_string(fl->values[j]));
-		json_object_set_new(fo, "values", vals);
-		if (fl->noptions > 0) {
-			vals = json_array();
-			for (j = 0; j < fl->noptions; j++)
-				if (fl->options[j] != NULL)
-					json_array_append_new(vals,
-					    json_string(fl->options[j]));
-			json_object_set_new(fo, "options", vals);
-		}
-		json_array_append_new(fields, fo);
-	}
+	for (i = 0; i < f->nfields; i++)
+		json_array_append_new(fields, xt_form_field_json(
+		    &f->fields[i]));
 	json_object_set_new(o, "fields", fields);
 	return o;
 }

@@ -511,6 +511,8 @@ const struct xt_field *xt_form_field(const struct xt_form *f,
 /* {"form_type", "type", "title", "fields": [{"var", "type", "label",
  * "values": [...]}]}, absent values left out. */
 struct json_t *xt_form_json(const struct xt_form *f);
+/* One field of it: {"var", "type", "label", "values", "options"}. */
+struct json_t *xt_form_field_json(const struct xt_field *fl);
 void xt_form_free(struct xt_form *f);
 /* Add a form of type (e.g. "submit") to parent, with a hidden FORM_TYPE
  * field unless form_type is NULL; returns it. */
