@@ -973,4 +973,10 @@ int xt_write_json(FILE *f, struct json_t *o);
 /* Write one stanza in fmt as one line to f; -1 if the write failed. */
 int xt_write_stanza(FILE *f, enum xt_format fmt, xmpp_stanza_t *st);
 
+/* ---- pretty.c: stanzas for a person at a terminal ---- */
+
+/* st as indented XML for a terminal, each line ending in a newline;
+ * coloured with ANSI escapes when color. malloc'd (exit 70 on OOM). */
+char *xt_stanza_pretty(xmpp_stanza_t *st, int color);
+
 #endif
