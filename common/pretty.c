@@ -2,9 +2,10 @@
 /* pretty.c: a stanza as indented, optionally coloured XML for a person. */
 
 /*
- * One element per line, two spaces per level. Attributes come xmlns
- * first, then by name (strcmp), as libstrophe keeps them in a hash table
- * in no useful order. An element without children is <x/>; one whose
+ * One element per line, two spaces per level. Attributes come in the
+ * order and with the names of -o xml (xt_stanza_attributes: xmlns first,
+ * then by name, xml:lang restored, an inherited xmlns left out), as
+ * libstrophe keeps them in a hash table in no useful order. An element without children is <x/>; one whose
  * children are all text keeps the text on its line, <x>text</x>; one
  * with element children has its start and end tags on lines of their
  * own, and text between elements (unless it is only whitespace) on a
@@ -40,8 +41,6 @@ struct out {
 	size_t len, cap;
 	int color;
 	const char *sgr;	/* the colour in effect, NULL: none */
-	const char **attrs;	/* room for the attributes of an element */
-	size_t nattrs;
 };
 
 /* Room for n more bytes and the final NUL; doubling keeps a 10 MB body
@@ -182,46 +181,30 @@ put_string(struct out *o, const char *s, int attr)
 		put_escaped(o, s, strlen(s), attr);
 }
 
-/* xmlns before every other attribute, the others by name. */
-static int
-attr_cmp(const void *a, const void *b)
-{
-	const char *x = *(const char *const *)a, *y = *(const char *const *)b;
-	int dx = strcmp(x, "xmlns") != 0, dy = strcmp(y, "xmlns") != 0;
-
-	return dx != dy ? dx - dy : strcmp(x, y);
-}
-
+/* In the order and with the names of -o xml; inherited: the namespace
+ * of the parent, which libstrophe's parser repeats on every child. */
 static void
-put_attributes(struct out *o, xmpp_stanza_t *st)
+put_attributes(struct out *o, xmpp_stanza_t *st, const char *inherited)
 {
-	int n = xmpp_stanza_get_attribute_count(st), i;
+	const char **a;
+	size_t n, i;
 
-	if (n <= 0)
-		return;
-	if ((size_t)n * 2 > o->nattrs) {
-		free(o->attrs);
-		if ((o->attrs = calloc((size_t)n * 2, sizeof(*o->attrs))) ==
-		    NULL)
-			xt_die(XT_SOFTWARE, "out of memory");
-		o->nattrs = (size_t)n * 2;
-	}
-	n = xmpp_stanza_get_attributes(st, o->attrs, n * 2) / 2;
-	qsort(o->attrs, n, 2 * sizeof(*o->attrs), attr_cmp);
+	n = xt_stanza_attributes(st, inherited, &a);
 	for (i = 0; i < n; i++) {
 		paint(o, NULL);
 		puts_(o, " ");
 		paint(o, SGR_ATTR);
 		/* Names from a parser need no escaping; this only keeps a
 		 * name made by code from acting on the terminal. */
-		put_string(o, o->attrs[2 * i], 1);
+		put_string(o, a[2 * i], 1);
 		paint(o, NULL);
 		puts_(o, "=");
 		paint(o, SGR_VALUE);
 		puts_(o, "\"");
-		put_string(o, o->attrs[2 * i + 1], 1);
+		put_string(o, a[2 * i + 1], 1);
 		puts_(o, "\"");
 	}
+	free(a);
 }
 
 static int
@@ -282,7 +265,8 @@ put_texts(struct out *o, xmpp_stanza_t *st)
  * children, all or some of them elements, are to follow (then the end
  * tag is the caller's), 0 if it is complete. */
 static int
-put_open(struct out *o, xmpp_stanza_t *st, size_t depth)
+put_open(struct out *o, xmpp_stanza_t *st, size_t depth,
+    const char *inherited)
 {
 	const char *name = xmpp_stanza_get_name(st);
 	xmpp_stanza_t *c;
@@ -298,7 +282,7 @@ put_open(struct out *o, xmpp_stanza_t *st, size_t depth)
 	paint(o, SGR_TAG);
 	puts_(o, "<");
 	put_string(o, name, 1);
-	put_attributes(o, st);
+	put_attributes(o, st, inherited);
 	paint(o, SGR_TAG);
 	if (tags == 0 && texts == 0) {
 		puts_(o, "/>");
@@ -341,14 +325,14 @@ put_close(struct out *o, xmpp_stanza_t *st, size_t depth)
 char *
 xt_stanza_pretty(xmpp_stanza_t *st, int color)
 {
-	struct out o = { NULL, 0, 0, color, NULL, NULL, 0 };
+	struct out o = { NULL, 0, 0, color, NULL };
 	xmpp_stanza_t **stack = NULL, **next = NULL, *c;
 	size_t depth = 0;
 
 	if (xmpp_stanza_is_text(st)) {
 		put_string(&o, xmpp_stanza_get_text_ptr(st), 0);
 		newline(&o);
-	} else if (xmpp_stanza_is_tag(st) && put_open(&o, st, 0)) {
+	} else if (xmpp_stanza_is_tag(st) && put_open(&o, st, 0, NULL)) {
 		stack = xt_grow(stack, 0, sizeof(*stack));
 		next = xt_grow(next, 0, sizeof(*next));
 		stack[0] = st;
@@ -368,7 +352,8 @@ xt_stanza_pretty(xmpp_stanza_t *st, int color)
 			indent(&o, depth);
 			put_string(&o, xmpp_stanza_get_text_ptr(c), 0);
 			newline(&o);
-		} else if (xmpp_stanza_is_tag(c) && put_open(&o, c, depth)) {
+		} else if (xmpp_stanza_is_tag(c) && put_open(&o, c, depth,
+		    xmpp_stanza_get_ns(stack[depth - 1]))) {
 			stack = xt_grow(stack, depth, sizeof(*stack));
 			next = xt_grow(next, depth, sizeof(*next));
 			stack[depth] = c;
@@ -378,7 +363,6 @@ xt_stanza_pretty(xmpp_stanza_t *st, int color)
 	}
 	free(stack);
 	free(next);
-	free(o.attrs);
 	reserve(&o, 0);
 	o.s[o.len] = '\0';
 	return o.s;

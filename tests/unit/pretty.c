@@ -196,17 +196,21 @@ test_text_among_elements(void)
 
 	st = xmpp_stanza_new_from_string(ctx, "<q xmlns='urn:q'>\n  <item "
 	    "jid='a@b'/>\n  <item jid='c@d'>\n    <group>g</group>\n  "
-	    "</item>\n</q>");
+	    "<x xmlns='urn:x'><y/></x></item>\n</q>");
 	if (st == NULL)
 		ok(0, "xmpp_stanza_new_from_string");
 	else
 		check(st, "<q xmlns=\"urn:q\">\n"
-		    "  <item xmlns=\"urn:q\" jid=\"a@b\"/>\n"
-		    "  <item xmlns=\"urn:q\" jid=\"c@d\">\n"
-		    "    <group xmlns=\"urn:q\">g</group>\n"
+		    "  <item jid=\"a@b\"/>\n"
+		    "  <item jid=\"c@d\">\n"
+		    "    <group>g</group>\n"
+		    "    <x xmlns=\"urn:x\">\n"
+		    "      <y/>\n"
+		    "    </x>\n"
 		    "  </item>\n"
 		    "</q>\n", "parsed indented XML: its whitespace skipped, "
-		    "the xmlns libstrophe gives each child printed");
+		    "the xmlns libstrophe repeats on each child left out, a "
+		    "child's own kept");
 
 	st = el("p", NULL);
 	add(st, text("one & "));
