@@ -39,7 +39,8 @@ export UBSAN_OPTIONS = exitcode=86:print_stacktrace=1
 export LSAN_OPTIONS = suppressions=$(CURDIR)/tests/lsan.supp
 endif
 
-TOOLS = xmpp-send xmpp-ping xmpp-listen xmpp-disco xmpp-roster xmpp-muc
+TOOLS = xmpp-send xmpp-ping xmpp-listen xmpp-disco xmpp-roster xmpp-muc \
+	xmpp-console
 BINS = $(TOOLS:%=cmd/%)
 LIBOBJ = common/diag.o common/options.o common/account.o common/jid.o \
 	common/dns.o common/tls.o common/sasl.o common/session.o common/iq.o \
