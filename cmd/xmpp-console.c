@@ -19,6 +19,7 @@
 #define HISTORY_MAX 1000	/* entries kept in the history file */
 #define ENTRY_MAX (1 << 20)	/* the longest entry typed or pasted */
 #define JIDS_MAX 1000		/* JIDs remembered for completion */
+#define KEEPALIVE 60		/* seconds between pings when idle */
 
 static struct {
 	char *color, *history_file;
@@ -1208,6 +1209,9 @@ pump(void *arg)
 	size_t i;
 
 	(void)arg;
+	/* A link that died in silence shows (and a pipe that waits for
+	 * replies is not held by one). */
+	xt_keepalive(C.s, KEEPALIVE);
 	if (C.interactive) {
 		if (interrupted) {
 			interrupted = 0;

@@ -82,7 +82,6 @@ static struct {
 	xmpp_ctx_t *ctx;
 	char bare[3072];
 	char **nicks;
-	double ping_sent;	/* keepalive in flight since, or 0 */
 	int stdout_gone, done, write_error;
 	/* --since/--last: the archive first, live stanzas held meanwhile */
 	int mam_active;
@@ -647,44 +646,7 @@ online(int first)
 	if (first && (opt.since || opt.last))
 		status = fetch_archive();
 	xt_session_set_deadline(L.s, 0);
-	L.ping_sent = 0;
 	return status;
-}
-
-static void
-pong_cb(struct xt_session *s, xmpp_stanza_t *reply, void *arg)
-{
-	(void)s;
-	(void)reply;
-	(void)arg;
-	L.ping_sent = 0;
-}
-
-static double next_ping;
-
-/* XEP-0199 to our server: a dead link shows within two intervals. A
- * link on which bytes still arrive or are acknowledged is slow, not dead:
- * the answer may wait behind what the server is sending us, and giving
- * the connection up would lose all of that. */
-static void
-keepalive(void)
-{
-	xmpp_stanza_t *iq;
-	double now = xt_now();
-
-	if (L.ping_sent > 0 && now - L.ping_sent > L.keepalive &&
-	    xt_session_quiet(L.s) > L.keepalive) {
-		xt_session_fail(L.s, XT_TEMPFAIL, "no answer from '%s' "
-		    "within %g s", xt_session_domain(L.s), L.keepalive);
-		return;
-	}
-	if (L.ping_sent > 0 || now < next_ping)
-		return;
-	iq = xt_ping_new(L.ctx, NULL, xt_session_domain(L.s));
-	L.ping_sent = now;
-	next_ping = now + L.keepalive;
-	xt_iq_send(L.s, iq, pong_cb, NULL);
-	xmpp_stanza_release(iq);
 }
 
 static int
@@ -701,7 +663,7 @@ pump(void *arg)
 		L.done = 1;	/* nothing more is printed */
 		return 1;
 	}
-	keepalive();
+	xt_keepalive(L.s, L.keepalive);
 	return 0;
 }
 

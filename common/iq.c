@@ -154,10 +154,15 @@ xt_iq_release(struct xt_session *s)
 	handlers_forget(s);
 }
 
+/* The keepalive ping in flight since (0: none), and when the next goes. */
+static double ka_sent, ka_next;
+
 void
 xt_iq_forget(struct xt_session *s)
 {
 	struct pending *p = pendings, *next;
+
+	ka_sent = 0;
 
 	for (; p != NULL; p = next) {
 		next = p->next;
@@ -167,6 +172,42 @@ xt_iq_forget(struct xt_session *s)
 			pending_free(p);
 		}
 	}
+}
+
+static void
+pong_cb(struct xt_session *s, xmpp_stanza_t *reply, void *arg)
+{
+	(void)s;
+	(void)reply;
+	(void)arg;
+	ka_sent = 0;
+}
+
+/* XEP-0199 to our server: a dead link shows within two intervals. A
+ * link on which bytes still arrive or are acknowledged is slow, not dead:
+ * the answer may wait behind what the server is sending us, and giving
+ * the connection up would lose all of that. */
+void
+xt_keepalive(struct xt_session *s, double interval)
+{
+	xmpp_stanza_t *iq;
+	double now = xt_now();
+
+	if (!xt_session_online(s))
+		return;
+	if (ka_sent > 0 && now - ka_sent > interval &&
+	    xt_session_quiet(s) > interval) {
+		xt_session_fail(s, XT_TEMPFAIL, "no answer from '%s' within %g s",
+		    xt_session_domain(s), interval);
+		return;
+	}
+	if (ka_sent > 0 || now < ka_next)
+		return;
+	iq = xt_ping_new(xt_session_ctx(s), NULL, xt_session_domain(s));
+	ka_sent = now;
+	ka_next = now + interval;
+	xt_iq_send(s, iq, pong_cb, NULL);
+	xmpp_stanza_release(iq);
 }
 
 struct request {

@@ -445,6 +445,10 @@ xmpp_stanza_t *xt_iq_answer(struct xt_session *s, xmpp_stanza_t *st);
 /* The tool answers requests itself, with xt_iq_answer() (to show them
  * in order), or not at all (a console's --passive). */
 void xt_iq_manual(void);
+/* Call from the event loop (a pump): a ping to our server every
+ * interval seconds; no answer within interval, while nothing moves on the
+ * link, fails the session with 75. */
+void xt_keepalive(struct xt_session *s, double interval);
 /* Drop the pending requests of a session (before a reconnect). */
 void xt_iq_forget(struct xt_session *s);
 /* ... and its handlers too (before freeing it). */
