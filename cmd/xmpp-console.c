@@ -1371,7 +1371,7 @@ run_terminal(void)
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_interrupt;
 	sigaction(SIGINT, &sa, NULL);
-	xt_info(1, "logged in as '%s'; /help lists the shortcuts",
+	xt_warn("logged in as '%s'; /help lists the shortcuts",
 	    xt_session_jid(C.s));
 	seen_jid(xt_session_jid(C.s));
 	seen_jid(xt_session_domain(C.s));
@@ -1429,8 +1429,8 @@ main(int argc, const char **argv)
 		    poptPeekArg(pc), xt_progname);
 	C.interactive = isatty(STDIN_FILENO);
 	C.color = use_color();
-	if (!C.interactive)
-		xt_need_stdout();
+	/* Showing stanzas is the job, at a terminal too. */
+	xt_need_stdout();
 	xt_account_password(&xt_opt);
 	C.s = xt_session_new();
 	C.ctx = xt_session_ctx(C.s);
