@@ -1277,6 +1277,18 @@ on_interrupt(int sig)
 	interrupted = 1;
 }
 
+/* ^C at the prompt throws away what is being typed. */
+static void
+catch_interrupt(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_interrupt;
+	sigaction(SIGINT, &sa, NULL);
+	interrupted = 0;
+}
+
 /* --color, NO_COLOR and the terminal. */
 static int
 use_color(void)
@@ -1362,15 +1374,41 @@ log_open(void)
 	return f;
 }
 
+/* The server went away (a restart, while debugging it): log in again,
+ * with what is typed kept, until it is back or ^C. */
+static int
+reconnect(void)
+{
+	long attempt = 0;
+	int status;
+
+	xt_warn("%s; reconnecting (^C gives up)", xt_session_error(C.s));
+	/* ^C now ends the waiting, and the console. */
+	xt_catch_stop_signals();
+	for (;;) {
+		xt_backoff(attempt++, 30, 0);
+		if (xt_signalled)
+			return xt_session_status(C.s);
+		if ((status = xt_session_reconnect(C.s)) == 0)
+			break;
+		if (!xt_session_retryable(C.s) || xt_signalled)
+			return status;
+		xt_warn("%s; trying again", xt_session_error(C.s));
+	}
+	catch_interrupt();
+	xt_warn("reconnected as '%s'", xt_session_jid(C.s));
+	seen_jid(xt_session_jid(C.s));
+	xt_session_set_deadline(C.s, 0);
+	xt_session_watch(C.s, STDIN_FILENO, on_input, NULL);
+	return 0;
+}
+
 static int
 run_terminal(void)
 {
-	struct sigaction sa;
 	int status;
 
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_interrupt;
-	sigaction(SIGINT, &sa, NULL);
+	catch_interrupt();
 	xt_warn("logged in as '%s'; /help lists the shortcuts",
 	    xt_session_jid(C.s));
 	seen_jid(xt_session_jid(C.s));
@@ -1378,7 +1416,10 @@ run_terminal(void)
 	xt_session_set_deadline(C.s, 0);
 	xt_term_start("xml> ", typed);
 	xt_session_watch(C.s, STDIN_FILENO, on_input, NULL);
-	status = xt_session_run(C.s, pump, NULL);
+	while ((status = xt_session_run(C.s, pump, NULL)) != 0 && !C.quit &&
+	    !xt_signalled && xt_session_retryable(C.s) &&
+	    (status = reconnect()) == 0)
+		;
 	xt_term_stop();
 	if (status != 0)
 		return status;
@@ -1448,9 +1489,12 @@ main(int argc, const char **argv)
 		C.log = log_open();
 	}
 	status = xt_session_connect(C.s);
-	xt_account_forget(&xt_opt);
+	/* Kept at a terminal, to log in again after an outage. */
+	if (!C.interactive)
+		xt_account_forget(&xt_opt);
 	if (status == 0)
 		status = C.interactive ? run_terminal() : run_pipe();
+	xt_account_forget(&xt_opt);
 	if (status != 0 && xt_session_error(C.s) != NULL)
 		xt_error("%s", xt_session_error(C.s));
 	if (status == 0 && C.data_error)
