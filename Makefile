@@ -39,7 +39,8 @@ export UBSAN_OPTIONS = exitcode=86:print_stacktrace=1
 export LSAN_OPTIONS = suppressions=$(CURDIR)/tests/lsan.supp
 endif
 
-TOOLS = xmpp-send xmpp-ping xmpp-listen xmpp-disco xmpp-roster xmpp-muc
+TOOLS = xmpp-send xmpp-ping xmpp-listen xmpp-disco xmpp-roster xmpp-muc \
+	xmpp-console
 BINS = $(TOOLS:%=cmd/%)
 LIBOBJ = common/diag.o common/options.o common/account.o common/jid.o \
 	common/dns.o common/tls.o common/sasl.o common/session.o common/iq.o \
@@ -48,10 +49,10 @@ LIBOBJ = common/diag.o common/options.o common/account.o common/jid.o \
 	common/datetime.o common/file.o common/alloc.o common/form.o \
 	common/disco.o common/iqpool.o common/roster.o common/strset.o \
 	common/progress.o common/term.o common/lines.o common/mam.o \
-	common/http.o common/upload.o
+	common/http.o common/upload.o common/pretty.o
 UNITS = tests/unit/sasl tests/unit/reader tests/unit/output tests/unit/text \
 	tests/unit/account tests/unit/jid tests/unit/datetime tests/unit/disco tests/unit/strset \
-	tests/unit/muc
+	tests/unit/muc tests/unit/pretty
 # libFuzzer harnesses, tests/fuzz/TARGET.c; each is also built with the
 # plain compiler as tests/fuzz/replay-TARGET, which runs it on files.
 FUZZ = reader config legacy credentials jid scram output datetime srv disco

@@ -112,10 +112,13 @@ vmsg(const char *fmt, va_list ap)
 	vsnprintf(raw, sizeof(raw), fmt, ap);
 	make_visible(raw, buf + n, sizeof(buf) - n - 1);
 	strcat(buf, "\n");
-	/* A progress line goes away for the message, and comes back. */
+	/* A progress line goes away for the message, and comes back; so
+	 * does the line being typed at a prompt. */
 	xt_progress_clear();
+	xt_term_hide();
 	fputs(buf, stderr);
 	fflush(stderr);
+	xt_term_show();
 }
 
 void

@@ -258,7 +258,7 @@ xt_error_text(xmpp_stanza_t *st)
 }
 
 static const char *const *served_features;
-
+static int serve_manual;	/* the tool answers: xt_iq_answer() */
 
 void
 xt_iq_on(struct xt_session *s, const char *ns, xt_iq_handler fn, void *arg)
@@ -275,9 +275,8 @@ xt_iq_on(struct xt_session *s, const char *ns, xt_iq_handler fn, void *arg)
 	handlers = h;
 }
 
-void
-xt_iq_reply_error(struct xt_session *s, xmpp_stanza_t *iq, const char *type,
-    const char *condition)
+static xmpp_stanza_t *
+error_reply(xmpp_stanza_t *iq, const char *type, const char *condition)
 {
 	xmpp_stanza_t *reply = xmpp_iq_new(xmpp_stanza_get_context(iq), "error",
 	    xmpp_stanza_get_id(iq)), *err;
@@ -287,6 +286,15 @@ xt_iq_reply_error(struct xt_session *s, xmpp_stanza_t *iq, const char *type,
 	err = xt_stanza_add(reply, "error", NULL, NULL);
 	xmpp_stanza_set_type(err, type);
 	xt_stanza_add(err, condition, NS_STANZAS, NULL);
+	return reply;
+}
+
+void
+xt_iq_reply_error(struct xt_session *s, xmpp_stanza_t *iq, const char *type,
+    const char *condition)
+{
+	xmpp_stanza_t *reply = error_reply(iq, type, condition);
+
 	xt_session_send(s, reply);
 	xmpp_stanza_release(reply);
 }
@@ -330,19 +338,17 @@ disco_info(xmpp_stanza_t *reply, xmpp_stanza_t *query)
 		    NULL), "var", served_features[i]);
 }
 
-static int
-serve_cb(xmpp_conn_t *conn, xmpp_stanza_t *st, void *arg)
+xmpp_stanza_t *
+xt_iq_answer(struct xt_session *s, xmpp_stanza_t *st)
 {
-	struct xt_session *s = arg;
-	const char *type = xmpp_stanza_get_type(st), *ns;
+	const char *type = xmpp_stanza_get_type(st), *ns, *name;
 	xmpp_stanza_t *q, *reply;
 	struct on_ns *h;
 
-	(void)conn;
-	/* Installed before login: answer only once a resource is bound. */
-	if (xt_session_jid(s) == NULL || type == NULL ||
+	name = xmpp_stanza_get_name(st);
+	if (name == NULL || strcmp(name, "iq") != 0 || type == NULL ||
 	    (strcmp(type, "get") != 0 && strcmp(type, "set") != 0))
-		return 1;
+		return NULL;
 	for (q = xmpp_stanza_get_children(st); q && !xmpp_stanza_is_tag(q);
 	    q = xmpp_stanza_get_next(q))
 		;
@@ -350,7 +356,7 @@ serve_cb(xmpp_conn_t *conn, xmpp_stanza_t *st, void *arg)
 	for (h = handlers; ns != NULL && h != NULL; h = h->next)
 		if (h->s == s && strcmp(h->ns, ns) == 0) {
 			h->fn(s, st, q, h->arg);
-			return 1;
+			return NULL;
 		}
 	/* Not xmpp_stanza_reply(): it copies the request's children. */
 	reply = xmpp_iq_new(xmpp_stanza_get_context(st), "result",
@@ -370,12 +376,32 @@ serve_cb(xmpp_conn_t *conn, xmpp_stanza_t *st, void *arg)
 	} else {
 		/* RFC 6120 8.4: never leave an iq get/set unanswered. */
 		xmpp_stanza_release(reply);
-		xt_iq_reply_error(s, st, "cancel", "service-unavailable");
-		return 1;
+		return error_reply(st, "cancel", "service-unavailable");
 	}
-	xt_session_send(s, reply);
-	xmpp_stanza_release(reply);
+	return reply;
+}
+
+static int
+serve_cb(xmpp_conn_t *conn, xmpp_stanza_t *st, void *arg)
+{
+	struct xt_session *s = arg;
+	xmpp_stanza_t *reply;
+
+	(void)conn;
+	/* Installed before login: answer only once a resource is bound. */
+	if (serve_manual || xt_session_jid(s) == NULL)
+		return 1;
+	if ((reply = xt_iq_answer(s, st)) != NULL) {
+		xt_session_send(s, reply);
+		xmpp_stanza_release(reply);
+	}
 	return 1;
+}
+
+void
+xt_iq_manual(void)
+{
+	serve_manual = 1;
 }
 
 void

@@ -200,32 +200,47 @@ attr_cmp(const void *a, const void *b, void *arg)
 	return d != 0 ? d : strcmp(nx, ny);
 }
 
-static void
-put_attributes(struct buf *b, xmpp_stanza_t *st, const char *inherited)
+size_t
+xt_stanza_attributes(xmpp_stanza_t *st, const char *inherited,
+    const char ***out)
 {
-	int n = xmpp_stanza_get_attribute_count(st), i, lang_is_xml;
+	int n = xmpp_stanza_get_attribute_count(st), i, k, lang_is_xml;
 	const char **a;
 
+	*out = NULL;
 	if (n <= 0)
-		return;
-	if ((a = calloc(2 * n, sizeof(*a))) == NULL) {
-		b->oom = 1;
-		return;
-	}
+		return 0;
+	if ((a = calloc(2 * n, sizeof(*a))) == NULL)
+		xt_die(XT_SOFTWARE, "out of memory");
 	n = xmpp_stanza_get_attributes(st, a, 2 * n) / 2;
 	lang_is_xml = xmpp_stanza_get_attribute(st, "xml:lang") == NULL;
 	qsort_r(a, n, 2 * sizeof(*a), attr_cmp, &lang_is_xml);
-	for (i = 0; i < n; i++) {
+	for (i = k = 0; i < n; i++) {
 		/* libstrophe's parser gives every child the namespace it
 		 * inherits as an explicit xmlns: leave out what is implied. */
 		if (inherited != NULL && strcmp(a[2 * i], "xmlns") == 0 &&
 		    strcmp(a[2 * i + 1], inherited) == 0)
 			continue;
+		a[2 * k] = attr_name(a[2 * i], lang_is_xml);
+		a[2 * k + 1] = a[2 * i + 1];
+		k++;
+	}
+	*out = a;
+	return k;
+}
+
+static void
+put_attributes(struct buf *b, xmpp_stanza_t *st, const char *inherited)
+{
+	const char **a;
+	size_t n, i;
+
+	n = xt_stanza_attributes(st, inherited, &a);
+	for (i = 0; i < n; i++) {
 		puts_(b, " ");
 		/* Names from a parser need no escaping; this only keeps a
 		 * bad name made by code from breaking the line. */
-		put_escaped(b, attr_name(a[2 * i], lang_is_xml), xml_attr_set,
-		    xml_attr_rep, XML_UNI);
+		put_escaped(b, a[2 * i], xml_attr_set, xml_attr_rep, XML_UNI);
 		puts_(b, "=\"");
 		put_escaped(b, a[2 * i + 1], xml_attr_set, xml_attr_rep,
 		    XML_UNI);

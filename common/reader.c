@@ -63,6 +63,8 @@ struct xt_reader {
 	XML_Parser p;
 	enum state state;
 	char err[256];
+	unsigned long err_line, err_col;	/* where (col 0: unknown) */
+	size_t err_msg;		/* offset of the message in err */
 
 	/* stage 1 */
 	char *work;		/* SLICE bytes: held-back tail, new input */
@@ -78,8 +80,11 @@ struct xt_reader {
 	/* stage 3 */
 	int parsing;		/* inside XML_Parse */
 	int root_open, closing;
+	unsigned long root_line;	/* the line ROOT was inserted on */
 	xmpp_stanza_t *stack[MAX_DEPTH];	/* stack[0] is the stanza */
 	int nchild[MAX_DEPTH];	/* children of each open element */
+	char haselem[MAX_DEPTH];	/* ... of which one is an element */
+	int trim;		/* drop whitespace between elements */
 	int depth;
 	size_t nodes;
 	unsigned long start_line;	/* where stack[0] started */
@@ -92,6 +97,8 @@ struct xt_reader {
 static void
 fail(struct xt_reader *r, unsigned long line, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+static unsigned long cur_line(struct xt_reader *r);
+static unsigned long cur_col(struct xt_reader *r);
 
 /* Record the first error and stop expat if it is running. */
 static void
@@ -102,7 +109,11 @@ fail(struct xt_reader *r, unsigned long line, const char *fmt, ...)
 
 	if (r->state == ST_FAILED)
 		return;
+	r->err_line = line;
+	/* Where expat is, when that is the line the error names. */
+	r->err_col = r->parsing && cur_line(r) == line ? cur_col(r) : 0;
 	n = snprintf(r->err, sizeof(r->err), "line %lu: ", line);
+	r->err_msg = n;
 	va_start(ap, fmt);
 	vsnprintf(r->err + n, sizeof(r->err) - n, fmt, ap);
 	va_end(ap);
@@ -115,6 +126,18 @@ static unsigned long
 cur_line(struct xt_reader *r)
 {
 	return XML_GetCurrentLineNumber(r->p);
+}
+
+/* The column (from 1, in characters) the parser is at, as the user
+ * counts: the synthetic root does not count. */
+static unsigned long
+cur_col(struct xt_reader *r)
+{
+	unsigned long col = XML_GetCurrentColumnNumber(r->p);
+
+	if (cur_line(r) == r->root_line && col >= strlen(ROOT))
+		col -= strlen(ROOT);
+	return col + 1;
 }
 
 /* ---- stage 3: expat callbacks ---- */
@@ -160,9 +183,18 @@ clean(const char *s, size_t len, char **copy)
 	return *copy = xt_text_sanitize(s, len, NULL);
 }
 
-/* Make the pending character data a text child of the open element. */
 static int
-flush_text(struct xt_reader *r)
+blank(const char *s, size_t n)
+{
+	while (n > 0 && memchr(" \t\r\n", s[n - 1], 4) != NULL)
+		n--;
+	return n == 0;
+}
+
+/* Make the pending character data a text child of the open element;
+ * before_child: an element follows it. */
+static int
+flush_text(struct xt_reader *r, int before_child)
 {
 	xmpp_stanza_t *t;
 	const char *s;
@@ -171,6 +203,12 @@ flush_text(struct xt_reader *r)
 
 	if (r->ntext == 0)
 		return 0;
+	/* Indentation between elements, when asked: not data. */
+	if (r->trim && (before_child || r->haselem[r->depth - 1]) &&
+	    blank(r->text, r->ntext)) {
+		r->ntext = 0;
+		return 0;
+	}
 	if (count_nodes(r, 1) < 0)
 		return -1;
 	if ((s = clean(r->text, r->ntext, &copy)) == NULL)
@@ -245,7 +283,7 @@ on_start(void *arg, const XML_Char *name, const XML_Char **atts)
 		r->start_line = cur_line(r);
 		r->mark = XML_GetCurrentByteIndex(r->p);
 		r->nodes = 0;
-	} else if (flush_text(r) < 0)
+	} else if (flush_text(r, 1) < 0)
 		return;
 	for (n = 0; atts[n] != NULL; n += 2)
 		;
@@ -268,7 +306,10 @@ on_start(void *arg, const XML_Char *name, const XML_Char **atts)
 		}
 		xmpp_stanza_release(st);	/* the parent holds it now */
 	}
+	if (r->depth > 0)
+		r->haselem[r->depth - 1] = 1;
 	r->nchild[r->depth] = 0;
+	r->haselem[r->depth] = 0;
 	r->stack[r->depth++] = st;
 	check_size(r, XML_GetCurrentByteIndex(r->p) +
 	    XML_GetCurrentByteCount(r->p));
@@ -290,7 +331,7 @@ on_end(void *arg, const XML_Char *name)
 			fail(r, cur_line(r), "mismatched tag");
 		return;
 	}
-	if (flush_text(r) < 0)
+	if (flush_text(r, 0) < 0)
 		return;
 	if (--r->depth > 0)
 		return;
@@ -428,6 +469,8 @@ parse(struct xt_reader *r, const char *s, size_t n, int final)
 		return -1;
 	if (st == XML_STATUS_ERROR) {
 		fail(r, cur_line(r), "%s", expat_message(r, final));
+		if (!final && r->err_line == cur_line(r))
+			r->err_col = cur_col(r);
 		return -1;
 	}
 	/* expat keeps an unfinished tag in its buffer: bound that too. */
@@ -483,8 +526,10 @@ prolog(struct xt_reader *r, int eof)
 	if (decl == 1)
 		k = e ? (size_t)(e + 2 - b) : m;
 	r->state = ST_BODY;
-	if ((rc = parse(r, b, k, 0)) != 0 ||
-	    (rc = parse(r, ROOT, strlen(ROOT), 0)) != 0)
+	if ((rc = parse(r, b, k, 0)) != 0)
+		return rc;
+	r->root_line = cur_line(r);
+	if ((rc = parse(r, ROOT, strlen(ROOT), 0)) != 0)
 		return rc;
 	return parse(r, b + k, m - k, 0);
 }
@@ -682,6 +727,36 @@ const char *
 xt_reader_error(const struct xt_reader *r)
 {
 	return r->state == ST_FAILED ? r->err : NULL;
+}
+
+const char *
+xt_reader_error_at(const struct xt_reader *r, unsigned long *line,
+    unsigned long *col)
+{
+	if (r->state != ST_FAILED)
+		return NULL;
+	*line = r->err_line;
+	*col = r->err_col;
+	return r->err + r->err_msg;
+}
+
+size_t
+xt_reader_unfinished(const struct xt_reader *r, int *open)
+{
+	*open = r->depth > 0;
+	if (r->state == ST_PROLOG)
+		return r->npro + r->nhold;
+	if (r->state != ST_BODY)
+		return 0;
+	/* fed counts the synthetic root and the declaration too, but mark
+	 * is past both once the root is open. */
+	return (size_t)(r->fed - r->mark) + r->nhold;
+}
+
+void
+xt_reader_trim(struct xt_reader *r)
+{
+	r->trim = 1;
 }
 
 struct xt_reader *

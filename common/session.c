@@ -1174,6 +1174,16 @@ xt_session_id(struct xt_session *s)
 	return s->idbuf;
 }
 
+int
+xt_session_own_id(const struct xt_session *s, const char *id)
+{
+	size_t n = strlen(s->idprefix);
+
+	/* "xt-bind", "xt-session": the login's */
+	return id != NULL && strncmp(id, "xt", 2) == 0 && (id[2] == '-' ||
+	    (strncmp(id + 2, s->idprefix, n) == 0 && id[2 + n] == '-'));
+}
+
 void
 xt_session_set_deadline(struct xt_session *s, double seconds)
 {

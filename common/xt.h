@@ -356,6 +356,9 @@ void xt_session_send(struct xt_session *s, xmpp_stanza_t *st);
 void xt_session_send_raw(struct xt_session *s, const char *xml);
 /* A fresh unique id for a stanza (owned by s, valid until the next call). */
 const char *xt_session_id(struct xt_session *s);
+/* 1 if id is one the session made: its login's requests, and those of
+ * xt_session_id(). */
+int xt_session_own_id(const struct xt_session *s, const char *id);
 /* Set the deadline to seconds from now (0: none). */
 void xt_session_set_deadline(struct xt_session *s, double seconds);
 /* What a timeout of the session's deadline says it was doing: "timed out
@@ -436,6 +439,12 @@ void xt_iq_on(struct xt_session *s, const char *ns, xt_iq_handler fn,
 void xt_iq_reply_result(struct xt_session *s, xmpp_stanza_t *iq);
 void xt_iq_reply_error(struct xt_session *s, xmpp_stanza_t *iq,
     const char *type, const char *condition);
+/* The answer owed to st if it is an iq get/set, as the session would
+ * send it (NULL: no request, or a handler of xt_iq_on answered). */
+xmpp_stanza_t *xt_iq_answer(struct xt_session *s, xmpp_stanza_t *st);
+/* The tool answers requests itself, with xt_iq_answer() (to show them
+ * in order), or not at all (a console's --passive). */
+void xt_iq_manual(void);
 /* Drop the pending requests of a session (before a reconnect). */
 void xt_iq_forget(struct xt_session *s);
 /* ... and its handlers too (before freeing it). */
@@ -840,6 +849,25 @@ void xt_term_stop(void);
  * then put back as it was (nestable). */
 void xt_term_hide(void);
 void xt_term_show(void);
+/* The prompt from the next line on (a continuation prompt). */
+void xt_term_prompt(const char *prompt);
+/* The next line starts with text, to edit (copied). */
+void xt_term_prefill(const char *text);
+/* Throw away the line being typed (^C) and prompt afresh. */
+void xt_term_cancel(void);
+/* Keep history in path (read now, written as it grows, the last max
+ * entries); the tool then says what goes there with xt_term_remember()
+ * (an entry may have several lines). */
+void xt_term_history(const char *path, int max);
+void xt_term_remember(const char *entry);
+/* Tab completion: fn gives readline's matches for the word text at
+ * [start, end) of the line (NULL: none); breaks are the characters
+ * between words. */
+void xt_term_complete(char **(*fn)(const char *text, int start, int end),
+    const char *breaks);
+/* Matches in readline's form: the words starting with text. */
+char **xt_term_matches(const char *text, const char *const *words,
+    size_t n);
 
 /* ---- muc.c: multi-user chat rooms (XEP-0045) ---- */
 
@@ -957,12 +985,29 @@ struct xt_reader *xt_reader_new(xmpp_ctx_t *ctx, xt_stanza_cb cb, void *arg);
  * line in xt_reader_error(). Replaced characters are warned about. */
 int xt_reader_feed(struct xt_reader *r, const char *buf, size_t len, int eof);
 const char *xt_reader_error(const struct xt_reader *r);
+/* Drop text that is only whitespace beside child elements (the
+ * indentation of XML typed by a person), where it is no data. */
+void xt_reader_trim(struct xt_reader *r);
 /* The input line the parser is at (for messages from a callback). */
 unsigned long xt_reader_line(struct xt_reader *r);
+/* The error without its position, which goes to *line and *col (from 1;
+ * col 0 when unknown); NULL if there is none. */
+const char *xt_reader_error_at(const struct xt_reader *r,
+    unsigned long *line, unsigned long *col);
+/* Bytes at the end of the input fed so far that are not yet part of a
+ * complete element (an element begun, a tag unfinished, or text between
+ * elements not yet looked at); *open is 1 if an element is open. */
+size_t xt_reader_unfinished(const struct xt_reader *r, int *open);
 void xt_reader_free(struct xt_reader *r);
 
 /* ---- output.c: the three output formats ---- */
 
+/* The attributes of st in the order -o xml writes them (xmlns, xmlns:*,
+ * then by name), as (name, value) pairs in *out (malloc'd): names as
+ * written (the "lang" libstrophe's parser makes of xml:lang restored),
+ * an xmlns that only repeats inherited left out. Returns the count. */
+size_t xt_stanza_attributes(xmpp_stanza_t *st, const char *inherited,
+    const char ***out);
 /* One stanza as one line of XML: newlines in text as &#10;. malloc'd. */
 char *xt_stanza_xml_line(xmpp_stanza_t *st);
 /* One -o text record: the n fields (NULL: empty) escaped as the text
@@ -972,5 +1017,11 @@ int xt_write_record(FILE *f, const char *const *fields, size_t n);
 int xt_write_json(FILE *f, struct json_t *o);
 /* Write one stanza in fmt as one line to f; -1 if the write failed. */
 int xt_write_stanza(FILE *f, enum xt_format fmt, xmpp_stanza_t *st);
+
+/* ---- pretty.c: stanzas for a person at a terminal ---- */
+
+/* st as indented XML for a terminal, each line ending in a newline;
+ * coloured with ANSI escapes when color. malloc'd (exit 70 on OOM). */
+char *xt_stanza_pretty(xmpp_stanza_t *st, int color);
 
 #endif

@@ -372,6 +372,129 @@ test_splits(void)
 	ok(bad == 0, "every split point (%zu bad)", bad);
 }
 
+static int
+count_only(xmpp_stanza_t *st, void *arg)
+{
+	(void)st;
+	++*(int *)arg;
+	return 0;
+}
+
+/* Feed in without ending the input: what xt_reader_unfinished says. */
+static size_t
+unfinished(const char *in, int *open, int *count, int *rc)
+{
+	struct xt_reader *r;
+	size_t n;
+
+	*count = 0;
+	r = xt_reader_new(ctx, count_only, count);
+	*rc = xt_reader_feed(r, in, strlen(in), 0);
+	n = xt_reader_unfinished(r, open);
+	xt_reader_free(r);
+	return n;
+}
+
+/* What an interactive console needs: is the typed XML complete, and
+ * where is an error. */
+static void
+test_unfinished(void)
+{
+	struct xt_reader *r;
+	unsigned long line, col;
+	const char *msg;
+	int open, count, rc;
+	size_t n;
+
+	n = unfinished("<iq type='get'>\n", &open, &count, &rc);
+	ok(rc == 0 && open && count == 0 && n > 0,
+	    "unfinished: an open element");
+	n = unfinished("<iq", &open, &count, &rc);
+	ok(rc == 0 && !open && n == 3, "unfinished: a tag begun (%zu)", n);
+	n = unfinished("<iq/>\n", &open, &count, &rc);
+	ok(rc == 0 && !open && count == 1 && n <= 1,
+	    "unfinished: a complete element leaves at most whitespace (%zu)",
+	    n);
+	n = unfinished("<a/><b><c/></b>  <d", &open, &count, &rc);
+	ok(rc == 0 && !open && count == 2 && (n == 2 || n == 4),
+	    "unfinished: the tail after two elements, its whitespace or not "
+	    "(%zu)", n);
+	n = unfinished("<?xml version='1.0'?>\n<a>", &open, &count, &rc);
+	ok(rc == 0 && open && count == 0, "unfinished: after a declaration");
+	n = unfinished("", &open, &count, &rc);
+	ok(rc == 0 && !open && n == 0, "unfinished: nothing fed");
+
+	r = xt_reader_new(ctx, count_only, &count);
+	rc = xt_reader_feed(r, "<iq>\n  <a></b>\n", 16, 0);
+	msg = xt_reader_error_at(r, &line, &col);
+	ok(rc == -1 && msg != NULL && strcmp(msg, "mismatched tag") == 0,
+	    "error_at: the message without its position (%s)", msg);
+	ok(line == 2 && col == 8, "error_at: line 2, column 8 (%lu, %lu)",
+	    line, col);
+	xt_reader_free(r);
+	r = xt_reader_new(ctx, count_only, &count);
+	rc = xt_reader_feed(r, "<a x='1' x='2'/>", 16, 0);
+	msg = xt_reader_error_at(r, &line, &col);
+	ok(rc == -1 && line == 1 && col >= 1 && col <= 10,
+	    "error_at: columns of line 1 do not count the synthetic root "
+	    "(%lu)", col);
+	xt_reader_free(r);
+	r = xt_reader_new(ctx, count_only, &count);
+	rc = xt_reader_feed(r, "<a/>", 4, 0);
+	ok(rc == 0 && xt_reader_error_at(r, &line, &col) == NULL,
+	    "error_at: NULL without an error");
+	xt_reader_free(r);
+}
+
+static int
+first_line(xmpp_stanza_t *st, void *arg)
+{
+	char **out = arg;
+
+	if (*out == NULL)
+		*out = xt_stanza_xml_line(st);
+	return 0;
+}
+
+/* Indentation typed between elements, dropped when asked. */
+static void
+test_trim(void)
+{
+	static const struct { const char *in, *out, *what; } t[] = {
+		{ "<iq type='get'>\n  <query xmlns='q'/>\n</iq>",
+		    "<iq type=\"get\"><query xmlns=\"q\"/></iq>",
+		    "indentation around a child" },
+		{ "<m>\n <body>\n  two lines\n</body> </m>",
+		    "<m><body>&#10;  two lines&#10;</body></m>",
+		    "text with words kept whole" },
+		{ "<m><body> </body></m>", "<m><body> </body></m>",
+		    "a blank body kept: no element beside it" },
+		{ "<m> <a/>x <b/> </m>", "<m><a/>x <b/></m>",
+		    "mixed content keeps its words" },
+	};
+	struct xt_reader *r;
+	char *out;
+	size_t i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		out = NULL;
+		r = xt_reader_new(ctx, first_line, &out);
+		xt_reader_trim(r);
+		xt_reader_feed(r, t[i].in, strlen(t[i].in), 1);
+		ok(out != NULL && strcmp(out, t[i].out) == 0, "trim: %s (%s)",
+		    t[i].what, out ? out : "nothing");
+		free(out);
+		xt_reader_free(r);
+	}
+	out = NULL;
+	r = xt_reader_new(ctx, first_line, &out);
+	xt_reader_feed(r, t[0].in, strlen(t[0].in), 1);
+	ok(out != NULL && strstr(out, "&#10;  <query") != NULL,
+	    "without trim, whitespace is kept");
+	free(out);
+	xt_reader_free(r);
+}
+
 int
 main(void)
 {
@@ -386,6 +509,8 @@ main(void)
 	test_stop();
 	test_prompt();
 	test_splits();
+	test_unfinished();
+	test_trim();
 	xmpp_ctx_free(ctx);
 	xmpp_shutdown();
 	return done_testing();
