@@ -466,12 +466,15 @@ record(xmpp_stanza_t *st, enum dir d, const char *note, int by_user)
 		C.sent++;
 		fprintf(C.log, "<!-- %s out -->\n%s\n", clock_now(), line);
 	} else {
-		/* "--" may not appear in a comment. */
-		for (p = line; (p = strstr(p, "--")) != NULL; p++)
-			p[1] = ' ';
-		fprintf(C.log, "<!-- %s %s%s%s\n%s\n-->\n", clock_now(),
-		    d == IN ? "in" : "out", note ? ": " : "", note ? note : "",
-		    line);
+		fprintf(C.log, "<!-- %s %s%s%s\n", clock_now(),
+		    d == IN ? "in" : "out", note ? ": " : "", note ? note : "");
+		/* "--" may not appear in a comment: "- -" instead. */
+		for (p = line; *p != '\0'; p++) {
+			putc(*p, C.log);
+			if (p[0] == '-' && p[1] == '-')
+				putc(' ', C.log);
+		}
+		fputs("\n-->\n", C.log);
 	}
 	free(line);
 }
