@@ -161,6 +161,7 @@ bench:
 	scripts/bench-roster
 	scripts/bench-muc
 	scripts/bench-upload
+	scripts/bench-console
 
 demo:
 	scripts/install-deps --test --quiet
