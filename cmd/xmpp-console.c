@@ -510,7 +510,9 @@ request_done(xmpp_stanza_t *st)
 		return -1;
 	t = xt_now() - C.reqs[i].sent;
 	free(C.reqs[i].id);
-	C.reqs[i] = C.reqs[--C.nreqs];
+	/* In the order sent, for the message naming those never answered. */
+	memmove(C.reqs + i, C.reqs + i + 1, (--C.nreqs - i) *
+	    sizeof(*C.reqs));
 	return t;
 }
 
@@ -1526,7 +1528,8 @@ main(int argc, const char **argv)
 	if (C.log != NULL)
 		fclose(C.log);
 	poptFreeContext(pc);
-	if (!C.stdout_gone)
+	/* A write error is told once, above. */
+	if (!C.stdout_gone && !C.write_error)
 		xt_close_stdout();
 	return status;
 }
