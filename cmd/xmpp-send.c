@@ -635,7 +635,11 @@ iq_cb(xmpp_conn_t *conn, xmpp_stanza_t *st, void *arg)
 	}
 	if (!run.stdout_lost && (xt_write_stanza(stdout, xt_opt.format, st) <
 	    0 || fflush(stdout) != 0)) {
-		/* `| head -1`: stop reading, but confirm what was sent. */
+		/* `| head -1`: stop reading, but confirm what was sent; a
+		 * full disk is said. */
+		if (errno != EPIPE)
+			xt_error("cannot write to standard output: %s",
+			    xt_strerror(errno));
 		run.stdout_lost = 1;
 		end_of_input();
 	}

@@ -5,7 +5,7 @@
 . "$(dirname "$0")/lib.sh"
 xt_need_bin xmpp-send xmpp-listen xmpp-ping
 xt_server
-plan 22
+plan 24
 
 . "$XT_TESTS/send.sh"
 
@@ -74,6 +74,15 @@ is "$(field "$got" 3 body)" "before the iq" "... after delivering what came befo
 xmpp-send $conn -m marker "bob@$XT_DOMAIN" </dev/null
 xt_recv_wait "$got" 4
 is "$(field "$got" 4 body)" marker "... and nothing after the iq was sent"
+
+# A full disk is another failed write: said, with its cause.
+xt_rc=0
+run_bounded 30 xmpp-send $conn --raw <"$XT_TMP/iq" >/dev/full \
+    2>"$XT_TMP/err" || xt_rc=$?
+is_rc 74 "xmpp-send --raw >/dev/full: exit 74"
+is "$(cat "$XT_TMP/err")" \
+    "xmpp-send: cannot write to standard output: no space left on device" \
+    "... saying why, once"
 
 closed xmpp-send --dry-run -m hi "bob@$XT_DOMAIN" </dev/null
 is_rc 74 "xmpp-send --dry-run >&-: exit 74"
