@@ -1303,12 +1303,7 @@ use_color(void)
 	if (opt.color == NULL || is(opt.color, "auto"))
 		return isatty(STDOUT_FILENO) && (nc == NULL || *nc == '\0') &&
 		    term != NULL && !is(term, "dumb");
-	if (is(opt.color, "always"))
-		return 1;
-	if (is(opt.color, "never"))
-		return 0;
-	xt_die(XT_USAGE, "invalid --color '%s': auto, always or never",
-	    opt.color);
+	return is(opt.color, "always");
 }
 
 /* mkdir -p for the directories of path, private. */
@@ -1469,6 +1464,11 @@ main(int argc, const char **argv)
 
 	xt_init(argv[0]);
 	pc = xt_parse_args(argc, argv, table, NULL);
+	/* A usage error is one before the account is looked for. */
+	if (opt.color != NULL && !is(opt.color, "auto") &&
+	    !is(opt.color, "always") && !is(opt.color, "never"))
+		xt_die(XT_USAGE, "invalid --color '%s': auto, always or never",
+		    opt.color);
 	xt_opts_finish(XT_FMT_XML);
 	if (poptPeekArg(pc) != NULL)
 		xt_die(XT_USAGE, "unexpected argument '%s'; try '%s --help'",
