@@ -11,7 +11,7 @@ xt_need_bin xmpp-console xmpp-send xmpp-ping
 command -v tmux >/dev/null 2>&1 ||
     plan_skip_all "tmux is not installed (scripts/install-deps --test)"
 xt_server
-plan 122
+plan 123
 
 export HOME="$XT_TMP/home" XDG_CONFIG_HOME="$XT_TMP/home/.config"
 mkdir -p "$XDG_CONFIG_HOME"
@@ -824,13 +824,22 @@ if [ "$XT_SERVER_KIND" = ejabberd ]; then
 	pane_wait e '^xml> <iq .*</iq>$'
 	tm send-keys -t e Enter
 	ok "... the console goes on" xt_wait_for "$XT_TMP/e.out" "in: reply to 'c2'"
+	tm capture-pane -p -t e >"$XT_TMP/pane"
+	unlike "$(cat "$XT_TMP/pane")" 'reconnecting' "... on the same stream"
 	tm send-keys -t e C-d
 	is "$(rc_wait e)" 0 "... ^D: exit 0"
 else
 	pane_wait e '^xmpp-console: .*stream error' 15
-	like "$(grep '^xmpp-console: ' "$XT_TMP/pane")" \
-	    "^xmpp-console: stream error from '$D': unsupported-stanza-type\$" \
-	    "... the stream error that answers it is printed"
+	like "$(grep '^xmpp-console: .*stream error' "$XT_TMP/pane")" \
+	    "^xmpp-console: stream error from '$D': unsupported-stanza-type; reconnecting \\(\\^C gives up\\)\$" \
+	    "... the stream error that answers it is printed, and the console logs in again"
 	ok "... and shown" grep -q '<unsupported-stanza-type ' "$XT_TMP/e.out"
-	is "$(rc_wait e)" 69 "... the console ends with 69"
+	pane_wait e "^xmpp-console: reconnected as 'alice@$D/" 15
+	key e /ping
+	pane_wait e '^xml> <iq .*</iq>$'
+	tm send-keys -t e Enter
+	ok "... logged in again, the console goes on" \
+	    xt_wait_for "$XT_TMP/e.out" "in: reply to 'c2'"
+	tm send-keys -t e C-d
+	is "$(rc_wait e)" 0 "... ^D: exit 0"
 fi
