@@ -1221,9 +1221,8 @@ pump(void *arg)
 		if (interrupted) {
 			interrupted = 0;
 			C.raw = 0;
-			C.elen = 0;
+			xt_term_cancel("xml> ");
 			entry_reset();
-			xt_term_cancel();
 		}
 		return C.quit || xt_signalled || C.write_error;
 	}
@@ -1337,15 +1336,13 @@ history_start(void)
 		    home) < 0)
 			path = NULL;
 	}
-	if (path == NULL) {
+	if (path == NULL)
 		xt_warn("warning: no history kept: neither XDG_STATE_HOME nor "
 		    "HOME is set");
-		return;
-	}
-	if (*path != '\0') {
+	else if (*path != '\0')
 		make_dirs(path);
-		xt_term_history(path, HISTORY_MAX);
-	}
+	/* '' (or nowhere to keep it): this run's entries only. */
+	xt_term_history(path && *path ? path : NULL, HISTORY_MAX);
 	free(path);
 }
 

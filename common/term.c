@@ -2,9 +2,11 @@
 /* term.c: line input at a terminal, with editing and history (readline),
  * and output that never garbles the line being typed. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <readline/history.h>
 #include <readline/readline.h>
@@ -15,10 +17,9 @@ static void (*line_cb)(char *line);
 static int active;
 static int hidden;
 static int in_cb;		/* inside line_cb: the line is done */
-static char *saved;
-static int saved_point;
 static char *prefill;		/* the text the next line starts with */
-static char *history_path;	/* NULL: lines go to history by themselves */
+static int manual;		/* the tool says what goes to history */
+static char *history_path;	/* ... and where it is kept (NULL: nowhere) */
 static int history_max;
 static char **(*complete_fn)(const char *text, int start, int end);
 
@@ -31,7 +32,7 @@ on_line(char *line)
 		line_cb(NULL);
 		return;
 	}
-	if (*line != '\0' && history_path == NULL)
+	if (*line != '\0' && !manual)
 		add_history(line);
 	/* readline has moved to a fresh line and shows nothing being
 	 * typed: output needs no hiding until the next prompt. */
@@ -60,9 +61,21 @@ on_complete(const char *text, int start, int end)
 	return complete_fn(text, start, end);
 }
 
+/* An exit that skips xt_term_stop() (xt_die) leaves the terminal as it
+ * found it. */
+static void
+at_exit(void)
+{
+	xt_term_stop();
+}
+
 void
 xt_term_start(const char *prompt, void (*cb)(char *line))
 {
+	static int registered;
+
+	if (!registered++)
+		atexit(at_exit);
 	line_cb = cb;
 	/* The prompt and the typing are not data: stdout stays clean. */
 	rl_outstream = stderr;
@@ -86,43 +99,126 @@ xt_term_prefill(const char *text)
 }
 
 void
-xt_term_cancel(void)
+xt_term_cancel(const char *prompt)
 {
 	if (!active)
 		return;
 	free(prefill);
 	prefill = NULL;
-	rl_replace_line("", 0);
-	rl_point = rl_end = 0;
+	/* What was typed stays on the screen, marked; then a fresh line. */
 	fputs("^C\n", rl_outstream);
 	rl_on_new_line();
+	/* The signal came between reads, so readline's own clean-up did
+	 * not run: a search (^R) and the place in the history go too. */
+	rl_callback_sigcleanup();
+	rl_free_line_state();
+	using_history();
+	rl_replace_line("", 0);
+	rl_point = rl_end = 0;
+	rl_set_prompt(prompt);
 	rl_redisplay();
+}
+
+/*
+ * The history file holds one entry a line, its newlines written \n and
+ * its backslashes \\: readline's own format keeps an entry of several
+ * lines together only by timestamps, which a line of the entry starting
+ * with '#' and a digit is taken for, and it truncates by lines.
+ */
+static void
+history_line(char *line)
+{
+	char *r, *w;
+
+	for (r = w = line; *r != '\0'; r++) {
+		if (*r == '\\' && r[1] == 'n') {
+			*w++ = '\n';
+			r++;
+		} else if (*r == '\\' && r[1] == '\\') {
+			*w++ = '\\';
+			r++;
+		} else
+			*w++ = *r;
+	}
+	*w = '\0';
+	if (*line != '\0')
+		add_history(line);
+}
+
+static void
+history_write(FILE *f, const char *entry)
+{
+	for (; *entry != '\0'; entry++)
+		if (*entry == '\n')
+			fputs("\\n", f);
+		else if (*entry == '\\')
+			fputs("\\\\", f);
+		else
+			putc(*entry, f);
+	putc('\n', f);
+}
+
+/* The lines of the file at path (NULL if it cannot be read), *n of them. */
+static char **
+history_lines(const char *path, size_t *n)
+{
+	FILE *f = fopen(path, "r");
+	char **lines = NULL, *line = NULL;
+	size_t cap = 0;
+	ssize_t len;
+
+	*n = 0;
+	if (f == NULL)
+		return NULL;
+	while ((len = getline(&line, &cap, f)) >= 0) {
+		if (len > 0 && line[len - 1] == '\n')
+			line[len - 1] = '\0';
+		lines = xt_grow(lines, *n, sizeof(*lines));
+		lines[(*n)++] = xt_strdup(line);
+	}
+	free(line);
+	fclose(f);
+	return lines;
+}
+
+static void
+history_free(char **lines, size_t n)
+{
+	while (n > 0)
+		free(lines[--n]);
+	free(lines);
 }
 
 void
 xt_term_history(const char *path, int max)
 {
-	int err;
+	char **lines;
+	size_t n, i;
 
+	manual = 1;
 	free(history_path);
-	history_path = xt_strdup(path);
+	history_path = path ? xt_strdup(path) : NULL;
 	history_max = max;
-	/* Timestamps mark where an entry begins, so that an entry of
-	 * several lines comes back as one. */
-	history_write_timestamps = 1;
-	history_multiline_entries = 1;
-	history_comment_char = '#';
 	stifle_history(max);
-	if ((err = read_history(path)) != 0 && err != ENOENT)
-		xt_warn("cannot read the history in '%s': %s", path,
-		    xt_strerror(err));
+	if (path == NULL)
+		return;
+	if ((lines = history_lines(path, &n)) == NULL) {
+		if (errno != ENOENT)
+			xt_warn("cannot read the history in '%s': %s", path,
+			    xt_strerror(errno));
+		return;
+	}
+	for (i = n > (size_t)max ? n - max : 0; i < n; i++)
+		history_line(lines[i]);
+	history_free(lines, n);
 }
 
 void
 xt_term_remember(const char *entry)
 {
 	HIST_ENTRY *last;
-	int err;
+	FILE *f;
+	int fd;
 
 	if (*entry == '\0')
 		return;
@@ -135,12 +231,47 @@ xt_term_remember(const char *entry)
 	if (history_path == NULL)
 		return;
 	/* Written at once: a killed console keeps what was typed. */
-	err = append_history(1, history_path);
-	if (err == ENOENT)
-		err = write_history(history_path);
-	if (err != 0)
+	fd = open(history_path, O_WRONLY | O_APPEND | O_CREAT, 0600);
+	if (fd < 0 || (f = fdopen(fd, "a")) == NULL) {
 		xt_warn("cannot write the history to '%s': %s", history_path,
-		    xt_strerror(err));
+		    xt_strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	history_write(f, entry);
+	if (fclose(f) != 0)
+		xt_warn("cannot write the history to '%s': %s", history_path,
+		    xt_strerror(errno));
+}
+
+/* Keep the last history_max entries of the file. */
+static void
+history_trim(void)
+{
+	char **lines, *tmp;
+	size_t n, i;
+	FILE *f;
+	int fd, ok;
+
+	if ((lines = history_lines(history_path, &n)) == NULL)
+		return;
+	if (n > (size_t)history_max &&
+	    asprintf(&tmp, "%s.tmp", history_path) >= 0) {
+		fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+		f = fd >= 0 ? fdopen(fd, "w") : NULL;
+		ok = f != NULL;
+		for (i = n - history_max; ok && i < n; i++)
+			ok = fprintf(f, "%s\n", lines[i]) >= 0;
+		if (f != NULL && fclose(f) != 0)
+			ok = 0;
+		else if (f == NULL && fd >= 0)
+			close(fd);
+		if (!ok || rename(tmp, history_path) != 0)
+			unlink(tmp);
+		free(tmp);
+	}
+	history_free(lines, n);
 }
 
 void
@@ -200,19 +331,19 @@ xt_term_stop(void)
 	active = 0;
 	rl_callback_handler_remove();
 	if (history_path != NULL && history_max > 0)
-		history_truncate_file(history_path, history_max);
+		history_trim();
 }
 
+/* The prompt and the line are taken off the screen and drawn again as
+ * they are: readline's state (a search under way, its own saved prompt)
+ * is left alone. */
 void
 xt_term_hide(void)
 {
 	if (!active || in_cb || hidden++ > 0)
 		return;
-	saved_point = rl_point;
-	saved = rl_copy_text(0, rl_end);
-	rl_save_prompt();
-	rl_replace_line("", 0);
-	rl_redisplay();
+	rl_clear_visible_line();
+	fflush(rl_outstream);
 }
 
 void
@@ -221,10 +352,6 @@ xt_term_show(void)
 	if (!active || in_cb || hidden == 0 || --hidden > 0)
 		return;
 	fflush(stdout);
-	rl_restore_prompt();
-	rl_replace_line(saved ? saved : "", 0);
-	rl_point = saved_point;
-	free(saved);
-	saved = NULL;
-	rl_redisplay();
+	fflush(stderr);
+	rl_forced_update_display();
 }

@@ -857,11 +857,11 @@ void xt_term_show(void);
 void xt_term_prompt(const char *prompt);
 /* The next line starts with text, to edit (copied). */
 void xt_term_prefill(const char *text);
-/* Throw away the line being typed (^C) and prompt afresh. */
-void xt_term_cancel(void);
+/* Throw away the line being typed (^C) and prompt afresh with prompt. */
+void xt_term_cancel(const char *prompt);
 /* Keep history in path (read now, written as it grows, the last max
- * entries); the tool then says what goes there with xt_term_remember()
- * (an entry may have several lines). */
+ * entries; NULL: in memory only); the tool then says what goes there
+ * with xt_term_remember() (an entry may have several lines). */
 void xt_term_history(const char *path, int max);
 void xt_term_remember(const char *entry);
 /* Tab completion: fn gives readline's matches for the word text at
