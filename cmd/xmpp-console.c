@@ -64,7 +64,7 @@ struct filter {
 static struct {
 	struct xt_session *s;
 	xmpp_ctx_t *ctx;
-	int interactive, color, quit, write_error, stdout_gone;
+	int interactive, color, quit, write_error, stdout_gone, error_shown;
 	unsigned long ids;	/* c1, c2, ... */
 	struct request *reqs;
 	size_t nreqs;
@@ -219,8 +219,10 @@ seen_jid(const char *jid)
 {
 	char *bare;
 
+	/* readline shows them raw: nothing that acts on the terminal. */
 	if (jid == NULL || *jid == '\0' || C.njids >= JIDS_MAX ||
-	    !xt_jid_valid(jid, &(const char *){ NULL }))
+	    !xt_jid_valid(jid, &(const char *){ NULL }) ||
+	    xt_text_safe_prefix(jid, strlen(jid)) != strlen(jid))
 		return;
 	if (xt_strset_add(C.jidset, jid)) {
 		C.jids = xt_grow(C.jids, C.njids, sizeof(*C.jids));
@@ -451,12 +453,23 @@ show(xmpp_stanza_t *st, enum dir d, const char *note)
 	free(text);
 }
 
+/* s in a comment of /save: "--" may not appear there, "- -" does. */
+static void
+put_comment(FILE *f, const char *s)
+{
+	for (; *s != '\0'; s++) {
+		putc(*s, f);
+		if (s[0] == '-' && s[1] == '-')
+			putc(' ', f);
+	}
+}
+
 /* Keep st for /save: as a stanza if the user sent it, else in a
  * comment (a replay sends what was sent, not what came). */
 static void
 record(xmpp_stanza_t *st, enum dir d, const char *note, int by_user)
 {
-	char *line, *p;
+	char *line;
 
 	if (C.log == NULL)
 		return;
@@ -466,14 +479,11 @@ record(xmpp_stanza_t *st, enum dir d, const char *note, int by_user)
 		C.sent++;
 		fprintf(C.log, "<!-- %s out -->\n%s\n", clock_now(), line);
 	} else {
-		fprintf(C.log, "<!-- %s %s%s%s\n", clock_now(),
-		    d == IN ? "in" : "out", note ? ": " : "", note ? note : "");
-		/* "--" may not appear in a comment: "- -" instead. */
-		for (p = line; *p != '\0'; p++) {
-			putc(*p, C.log);
-			if (p[0] == '-' && p[1] == '-')
-				putc(' ', C.log);
-		}
+		fprintf(C.log, "<!-- %s %s%s", clock_now(), d == IN ? "in" :
+		    "out", note ? ": " : "");
+		put_comment(C.log, note ? note : "");
+		putc('\n', C.log);
+		put_comment(C.log, line);
 		fputs("\n-->\n", C.log);
 	}
 	free(line);
@@ -904,8 +914,9 @@ save(const char *path)
 		return;
 	}
 	xt_datetime_format(time(NULL), when, sizeof(when));
-	fprintf(f, "<!-- xmpp-console session of %s, saved %s -->\n",
-	    xt_session_jid(C.s), when);
+	fputs("<!-- xmpp-console session of ", f);
+	put_comment(f, xt_session_jid(C.s));
+	fprintf(f, ", saved %s -->\n", when);
 	fflush(C.log);
 	rewind(C.log);
 	while ((n = fread(buf, 1, sizeof(buf), C.log)) > 0)
@@ -1098,6 +1109,9 @@ shortcut(char *line)
 	} else if (is(cmd, "/save")) {
 		if ((text = rest_of(&p)) == NULL)
 			xt_error("/save needs a file name");
+		else if (C.log == NULL)
+			xt_error("/save: the session could not be kept (see "
+			    "the warning at the start)");
 		else
 			save(text);
 	} else if (is(cmd, "/quit")) {
@@ -1148,12 +1162,40 @@ typed(char *line)
 
 /* ---- a pipe ---- */
 
+/* The id of the serialised stanza xml (as xt_stanza_xml_line writes
+ * it), or "" (static). */
+static const char *
+id_of(const char *xml)
+{
+	static char id[256];
+	const char *end = strchr(xml, '>'), *p = xml, *q;
+
+	id[0] = '\0';
+	while ((p = strstr(p, " id=\"")) != NULL && (end == NULL || p < end)) {
+		p += 5;
+		if ((q = strchr(p, '"')) != NULL && (size_t)(q - p) < sizeof(id))
+			snprintf(id, sizeof(id), "%.*s", (int)(q - p), p);
+		break;
+	}
+	return id;
+}
+
 static void
 refused(const char *xml, size_t len, unsigned long line, size_t limit,
     void *arg)
 {
-	(void)xml;
+	const char *id = id_of(xml);
+	size_t i;
+
 	(void)arg;
+	/* Never sent: no reply is due. */
+	for (i = 0; *id != '\0' && i < C.nreqs; i++)
+		if (strcmp(C.reqs[i].id, id) == 0) {
+			free(C.reqs[i].id);
+			memmove(C.reqs + i, C.reqs + i + 1, (--C.nreqs - i) *
+			    sizeof(*C.reqs));
+			break;
+		}
 	C.errors++;
 	xt_error("line %lu: stanza of %zu bytes not sent: larger than the %zu "
 	    "the server accepts", line, len, limit);
@@ -1429,6 +1471,7 @@ run_terminal(void)
 static int
 run_pipe(void)
 {
+	size_t n;
 	int status;
 
 	C.q = xt_outq_new(C.s);
@@ -1441,11 +1484,19 @@ run_pipe(void)
 	xt_session_set_deadline(C.s, 0);
 	xt_session_watch(C.s, STDIN_FILENO, on_input, NULL);
 	status = xt_session_run(C.s, pump, NULL);
-	if (status == 0 && xt_outq_unconfirmed(C.q) > 0) {
-		xt_error("%zu stanza%s not confirmed by the server",
-		    xt_outq_unconfirmed(C.q), xt_outq_unconfirmed(C.q) == 1 ?
-		    "" : "s");
-		status = XT_NEGATIVE;
+	if (status != 0 && xt_session_error(C.s) != NULL) {
+		/* Why first, then what it cost. */
+		xt_error("%s", xt_session_error(C.s));
+		C.error_shown = 1;
+	}
+	if ((n = xt_outq_unconfirmed(C.q)) > 0) {
+		/* Nothing is lost without a word: they go to stderr, to be
+		 * fed back. */
+		xt_error("%zu stanza%s not confirmed by the server:", n,
+		    n == 1 ? " was" : "s were");
+		xt_outq_dump(C.q, stderr);
+		if (status == 0)
+			status = XT_NEGATIVE;
 	}
 	xt_reader_free(C.reader);
 	xt_outq_free(C.q);
@@ -1497,7 +1548,7 @@ main(int argc, const char **argv)
 	if (status == 0)
 		status = C.interactive ? run_terminal() : run_pipe();
 	xt_account_forget(&xt_opt);
-	if (status != 0 && xt_session_error(C.s) != NULL)
+	if (status != 0 && xt_session_error(C.s) != NULL && !C.error_shown)
 		xt_error("%s", xt_session_error(C.s));
 	if (status == 0 && C.data_error)
 		status = C.data_error;

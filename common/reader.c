@@ -183,12 +183,21 @@ clean(const char *s, size_t len, char **copy)
 	return *copy = xt_text_sanitize(s, len, NULL);
 }
 
+/* 1 if s is whitespace that breaks a line: the indentation of XML laid
+ * out by a person (a single space between two elements, as in
+ * "<b>x</b> <i>y</i>", is kept: it may be text). */
 static int
 blank(const char *s, size_t n)
 {
-	while (n > 0 && memchr(" \t\r\n", s[n - 1], 4) != NULL)
-		n--;
-	return n == 0;
+	int nl = 0;
+
+	for (; n > 0; n--, s++) {
+		if (*s == '\n')
+			nl = 1;
+		else if (*s != ' ' && *s != '\t' && *s != '\r')
+			return 0;
+	}
+	return nl;
 }
 
 /* Make the pending character data a text child of the open element;

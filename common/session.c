@@ -1179,9 +1179,12 @@ xt_session_own_id(const struct xt_session *s, const char *id)
 {
 	size_t n = strlen(s->idprefix);
 
-	/* "xt-bind", "xt-session": the login's */
-	return id != NULL && strncmp(id, "xt", 2) == 0 && (id[2] == '-' ||
-	    (strncmp(id + 2, s->idprefix, n) == 0 && id[2 + n] == '-'));
+	if (id == NULL)
+		return 0;
+	/* The login's, then those of xt_session_id(). */
+	return strcmp(id, "xt-bind") == 0 || strcmp(id, "xt-session") == 0 ||
+	    (strncmp(id, "xt", 2) == 0 && strncmp(id + 2, s->idprefix, n) == 0
+	    && id[2 + n] == '-');
 }
 
 void

@@ -989,7 +989,7 @@ struct xt_reader *xt_reader_new(xmpp_ctx_t *ctx, xt_stanza_cb cb, void *arg);
  * line in xt_reader_error(). Replaced characters are warned about. */
 int xt_reader_feed(struct xt_reader *r, const char *buf, size_t len, int eof);
 const char *xt_reader_error(const struct xt_reader *r);
-/* Drop text that is only whitespace beside child elements (the
+/* Drop whitespace that breaks a line beside child elements (the
  * indentation of XML typed by a person), where it is no data. */
 void xt_reader_trim(struct xt_reader *r);
 /* The input line the parser is at (for messages from a callback). */

@@ -11,7 +11,7 @@ xt_need_bin xmpp-console xmpp-send xmpp-ping
 command -v tmux >/dev/null 2>&1 ||
     plan_skip_all "tmux is not installed (scripts/install-deps --test)"
 xt_server
-plan 123
+plan 125
 
 export HOME="$XT_TMP/home" XDG_CONFIG_HOME="$XT_TMP/home/.config"
 mkdir -p "$XDG_CONFIG_HOME"
@@ -643,6 +643,10 @@ is "$(after "$XT_TMP/new" "^<!-- $hms out -->")" \
 
 # ---- 4. the history, kept between runs ----
 
+key a '<message to="nobody@'"$D"'" id="h0"><body>'
+key a '#1 a line that looks like a timestamp'
+key a '</body></message>'
+pane_wait a '^<!-- [0-9:.]+ out -->$'
 key a '<iq type="get" id="h1">'
 key a '<query xmlns="jabber:iq:roster"/></iq>'
 pane_wait a "in: reply to 'h1'"
@@ -662,6 +666,12 @@ is "$(grep -B 1 '^<query xmlns="jabber:iq:roster"/></iq>$' "$XT_TMP/pane")" \
     'xml> <iq type="get" id="h1">
 <query xmlns="jabber:iq:roster"/></iq>' \
     "... Up again: the entry of two lines, as one"
+tm send-keys -t b Up
+pane_wait b '^</body></message>$'
+is "$(grep -B 2 '^</body></message>$' "$XT_TMP/pane" | tail -n 3)" \
+    "xml> <message to=\"nobody@$D\" id=\"h0\"><body>
+#1 a line that looks like a timestamp
+</body></message>" "... and one of three lines, a line of it starting '#1'"
 # ^C, then /save on a run that has sent nothing yet.
 tm send-keys -t b C-c
 since_wait b '\^C'
@@ -775,6 +785,12 @@ like "$(after "$XT_TMP/new" 'not answered')" \
     "^<iq( [a-z:]+=\"[^\"]*\")* from=\"$bob/[^\"]*\"( [a-z:]+=\"[^\"]*\")* type=\"get\"" \
     "... bob's ping"
 is "$(grep -c 'answered automatically' "$XT_TMP/new")" 0 "... nothing answered"
+# Saved, the note "(--passive)" has a "--" of its own: still a comment.
+key d "/save $XT_TMP/passive.xml"
+since_wait d "saved [0-9]+ stanzas"
+xt_run xmpp-console --server "127.0.0.1:$XT_PORT" --cafile "$XT_CAFILE" \
+    --jid "alice@$D" --password-file "$XT_TMP/alice.pw" <"$XT_TMP/passive.xml"
+is_rc 0 "... a session that saved it replays (exit 0)"
 
 # An error reply: its header in red.
 mark d

@@ -10,7 +10,7 @@
 . "$(dirname "$0")/lib.sh"
 xt_need_bin xmpp-console xmpp-send xmpp-ping
 xt_server
-plan 108
+plan 110
 
 . "$XT_TESTS/send.sh"
 
@@ -460,3 +460,10 @@ xt_run xmpp-console --help </dev/null
 is_rc 0 "--help: 0"
 like "$xt_out" "--passive" "... lists --passive"
 like "$xt_out" "--color=WHEN" "... and --color"
+
+# An id shaped like the session's own ('xt-...') is still the user's.
+printf '<iq type="get" id="xt-1" to="%s"><ping xmlns="urn:xmpp:ping"/></iq>\n' \
+    "$XT_DOMAIN" >"$XT_TMP/xtid"
+console -w 5 <"$XT_TMP/xtid"
+is_rc 0 "an iq with the id 'xt-1': its reply is waited for and comes (exit 0)"
+like "$xt_out" 'id="xt-1"' "... and is printed"

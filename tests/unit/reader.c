@@ -464,13 +464,15 @@ test_trim(void)
 		{ "<iq type='get'>\n  <query xmlns='q'/>\n</iq>",
 		    "<iq type=\"get\"><query xmlns=\"q\"/></iq>",
 		    "indentation around a child" },
-		{ "<m>\n <body>\n  two lines\n</body> </m>",
+		{ "<m>\n <body>\n  two lines\n</body>\n</m>",
 		    "<m><body>&#10;  two lines&#10;</body></m>",
 		    "text with words kept whole" },
 		{ "<m><body> </body></m>", "<m><body> </body></m>",
 		    "a blank body kept: no element beside it" },
-		{ "<m> <a/>x <b/> </m>", "<m><a/>x <b/></m>",
+		{ "<m>\n <a/>x <b/>\n</m>", "<m><a/>x <b/></m>",
 		    "mixed content keeps its words" },
+		{ "<p><b>x</b> <i>y</i></p>", "<p><b>x</b> <i>y</i></p>",
+		    "a space between two elements on one line is kept" },
 	};
 	struct xt_reader *r;
 	char *out;
