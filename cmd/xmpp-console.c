@@ -197,7 +197,6 @@ build(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	put(&out, &len, &cap, "", 0, 0);
 	for (; *fmt != '\0'; fmt++) {
 		if (fmt[0] == '%' && (fmt[1] == 's' || fmt[1] == 'S')) {
 			arg = va_arg(ap, const char *);
